@@ -1,0 +1,66 @@
+import type { AnalysisResult, EngineDiagnostic, EngineRange } from '../engine/workspace';
+import { LineIndex } from '../syntax/text';
+import { cliPosition, counts, displayPath } from './output';
+
+/** The `--format json` contract (design §5): paths relative to the working directory, 1-based lines and character columns. */
+export interface JsonReport {
+  version: 1;
+  projects: { root: string; settings: string | null; apps: number; models: number; migrations: number }[];
+  diagnostics: {
+    code: string;
+    name: string;
+    severity: string;
+    message: string;
+    file: string;
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    fix: { title: string; safe: boolean; edits: { file: string; line: number; column: number; endLine: number; endColumn: number; newText: string }[] } | null;
+  }[];
+  summary: { files: number; errors: number; warnings: number; infos: number; durationMs: number };
+}
+
+export function jsonReport(
+  result: Pick<AnalysisResult, 'projects'>,
+  diagnostics: EngineDiagnostic[],
+  text: (file: string) => string | undefined,
+  cwd: string,
+  files: number,
+  durationMs: number,
+): JsonReport {
+  const indexes = new Map<string, LineIndex>();
+  const lines = (file: string) => {
+    let index = indexes.get(file);
+    if (!index) indexes.set(file, (index = new LineIndex(text(file) ?? '')));
+    return index;
+  };
+  const position = (file: string, range: EngineRange) => {
+    const index = lines(file);
+    const start = cliPosition(index.lineText(range.start.line), range.start.line, range.start.column);
+    const end = cliPosition(index.lineText(range.end.line), range.end.line, range.end.column);
+    return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+  };
+  return {
+    version: 1,
+    projects: result.projects.map((p) => ({
+      root: displayPath(p.summary.root, cwd) || '.',
+      settings: p.summary.settingsFile ? displayPath(p.summary.settingsFile, cwd) : null,
+      apps: p.summary.apps,
+      models: p.summary.models,
+      migrations: p.summary.migrations,
+    })),
+    diagnostics: diagnostics.map((d) => ({
+      code: d.code,
+      name: d.name,
+      severity: d.severity,
+      message: d.message,
+      file: displayPath(d.file, cwd),
+      ...position(d.file, d.range),
+      fix: d.fix
+        ? { title: d.fix.title, safe: d.fix.safe, edits: d.fix.edits.map((e) => ({ file: displayPath(e.file, cwd), ...position(e.file, e.range), newText: e.newText })) }
+        : null,
+    })),
+    summary: { files, ...counts(diagnostics), durationMs: Math.round(durationMs) },
+  };
+}

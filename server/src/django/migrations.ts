@@ -1,0 +1,244 @@
+import { dottedName, forEachExpr, forEachStatement, keywordArgument, statementExprs, type PyExpr, type PyStatement } from '../syntax/python';
+import type { Span } from '../syntax/tree';
+import { swapperSettingName, topLevelClasses } from './models';
+import type { ModuleScope } from './modules';
+import { classifyTarget, relationCall, settingReference, type RelationCall, type SettingVia } from './references';
+
+/** One entry of `dependencies`, `run_before` or `replaces`. */
+export type DependencyEntry =
+  | { kind: 'key'; app: string; name: string; span: Span; nameSpan: Span }
+  /** `migrations.swappable_dependency(settings.X)` (or a helper's attribute, e.g. oauth2_settings). */
+  | { kind: 'swappable'; setting: string; via: SettingVia; span: Span; argumentSpan: Span }
+  /** `migrations.swappable_dependency("app.Model")`: a literal label, i.e. (app, "__first__"). */
+  | { kind: 'swappable-literal'; app: string; label: string; span: Span }
+  /** `swapper.dependency("app", "Model")`. */
+  | { kind: 'swapper'; setting: string; defaultLabel: string; span: Span }
+  | { kind: 'unknown'; span: Span };
+
+export interface MigrationField {
+  name: string;
+  relation?: RelationCall;
+}
+
+export type OperationFacts =
+  | { kind: 'CreateModel'; model: string; nameSpan?: Span; span: Span; fields: MigrationField[]; swappable?: { setting: string; span: Span } }
+  | { kind: 'AddField' | 'AlterField'; model: string; field: MigrationField; span: Span }
+  | { kind: 'DeleteModel'; model: string; span: Span }
+  | { kind: 'RenameModel'; from: string; to: string; span: Span }
+  | { kind: 'RunPython'; span: Span }
+  | { kind: 'SeparateDatabaseAndState'; state: OperationFacts[]; database: OperationFacts[]; span: Span }
+  | { kind: 'other'; name: string; span: Span };
+
+/** `apps.get_model("auth", "User")` / `apps.get_model("auth.User")` anywhere in the file. */
+export interface GetModelCall {
+  label: string;
+  span: Span;
+  /** The argument(s) holding the label. */
+  argumentsSpan: Span;
+}
+
+/** A `List[...]` value of the Migration class and where it is. */
+export interface ListAttribute {
+  entries: DependencyEntry[];
+  /** The whole statement. */
+  statementSpan: Span;
+  /** The list expression. */
+  valueSpan: Span;
+  /** The value is not a literal list: its entries are not known. */
+  opaque: boolean;
+}
+
+export interface MigrationFileFacts {
+  file: string;
+  /** The `class Migration` statement; absent when the file defines none (BadMigrationError). */
+  classSpan?: Span;
+  classNameSpan?: Span;
+  classBodySpan?: Span;
+  initial?: boolean;
+  dependencies?: ListAttribute;
+  runBefore?: ListAttribute;
+  replaces?: ListAttribute;
+  operations: OperationFacts[];
+  /** Every relation field found in operations, flattened (CreateModel fields, AddField, AlterField). */
+  relations: { model: string; field: string; relation: RelationCall }[];
+  getModelCalls: GetModelCall[];
+  /** Settings read anywhere in the class body (`settings.X`), for undefined-setting checks. */
+  settingReads: { setting: string; via: SettingVia; span: Span }[];
+}
+
+export function extractMigration(scope: ModuleScope): MigrationFileFacts {
+  const facts: MigrationFileFacts = { file: scope.file.path, operations: [], relations: [], getModelCalls: [], settingReads: [] };
+  const statements = scope.file.module.statements;
+  const migrationClass = topLevelClasses(statements).filter((c) => c.name === 'Migration').pop();
+  if (migrationClass) {
+    facts.classSpan = migrationClass.span;
+    facts.classNameSpan = migrationClass.nameSpan;
+    facts.classBodySpan = migrationClass.bodySpan;
+    for (const s of migrationClass.body) {
+      if (s.kind !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name') continue;
+      const attribute = s.targets[0].id;
+      if (attribute === 'initial') facts.initial = s.value.k === 'const' && s.value.value === true;
+      else if (attribute === 'dependencies' || attribute === 'run_before' || attribute === 'replaces') {
+        const list = readList(s, scope);
+        if (attribute === 'dependencies') facts.dependencies = list;
+        else if (attribute === 'run_before') facts.runBefore = list;
+        else facts.replaces = list;
+      } else if (attribute === 'operations' && (s.value.k === 'list' || s.value.k === 'tuple')) {
+        facts.operations = s.value.items.map((item) => readOperation(item, scope));
+      }
+    }
+    forEachStatement(migrationClass.body, (s) => {
+      for (const expr of statementExprs(s)) {
+        forEachExpr(expr, (e) => {
+          const setting = settingReference(e, scope);
+          if (setting) facts.settingReads.push({ ...setting, span: e.span });
+        });
+      }
+    });
+  }
+  const collect = (ops: OperationFacts[]) => {
+    for (const op of ops) {
+      if (op.kind === 'CreateModel') {
+        for (const f of op.fields) if (f.relation) facts.relations.push({ model: op.model, field: f.name, relation: f.relation });
+      } else if (op.kind === 'AddField' || op.kind === 'AlterField') {
+        if (op.field.relation) facts.relations.push({ model: op.model, field: op.field.name, relation: op.field.relation });
+      } else if (op.kind === 'SeparateDatabaseAndState') {
+        collect(op.state);
+        collect(op.database);
+      }
+    }
+  };
+  collect(facts.operations);
+  facts.getModelCalls = findGetModelCalls(statements);
+  return facts;
+}
+
+function readList(s: Extract<PyStatement, { kind: 'assign' }>, scope: ModuleScope): ListAttribute {
+  const value = s.value;
+  if (value.k !== 'list' && value.k !== 'tuple') {
+    return { entries: [], statementSpan: s.span, valueSpan: value.span, opaque: true };
+  }
+  return { entries: value.items.map((item) => readDependency(item, scope)), statementSpan: s.span, valueSpan: value.span, opaque: false };
+}
+
+export function readDependency(expr: PyExpr, scope: ModuleScope): DependencyEntry {
+  if ((expr.k === 'tuple' || expr.k === 'list') && expr.items.length === 2) {
+    const [app, name] = expr.items;
+    if (app.k === 'str' && name.k === 'str') return { kind: 'key', app: app.value, name: name.value, span: expr.span, nameSpan: name.span };
+  }
+  if (expr.k === 'call') {
+    const callee = dottedName(expr.fn) ?? '';
+    const argument = expr.args[0];
+    if (callee.endsWith('swappable_dependency') && argument) {
+      if (argument.k === 'str') {
+        return { kind: 'swappable-literal', app: argument.value.split('.')[0], label: argument.value, span: expr.span };
+      }
+      const target = classifyTarget(argument, scope);
+      if (target.kind === 'setting') return { kind: 'swappable', setting: target.setting, via: target.via, span: expr.span, argumentSpan: argument.span };
+      if (target.kind === 'swapper') {
+        return { kind: 'swapper', setting: swapperSettingName(target.app, target.model), defaultLabel: `${target.app}.${target.model}`, span: expr.span };
+      }
+    }
+    if ((callee === 'swapper.dependency' || callee.endsWith('.dependency')) && expr.args[0]?.k === 'str' && expr.args[1]?.k === 'str') {
+      const app = expr.args[0].value;
+      const model = expr.args[1].value;
+      return { kind: 'swapper', setting: swapperSettingName(app, model), defaultLabel: `${app}.${model}`, span: expr.span };
+    }
+  }
+  return { kind: 'unknown', span: expr.span };
+}
+
+function argument(call: Extract<PyExpr, { k: 'call' }>, position: number, name: string): PyExpr | undefined {
+  return keywordArgument(call, name) ?? call.args[position];
+}
+
+function stringArgument(call: Extract<PyExpr, { k: 'call' }>, position: number, name: string): string {
+  const value = argument(call, position, name);
+  return value?.k === 'str' ? value.value : '';
+}
+
+function readField(expr: PyExpr | undefined, scope: ModuleScope): MigrationField['relation'] {
+  return expr ? relationCall(expr, scope) : undefined;
+}
+
+function readOperation(expr: PyExpr, scope: ModuleScope): OperationFacts {
+  if (expr.k !== 'call') return { kind: 'other', name: '?', span: expr.span };
+  const name = (dottedName(expr.fn) ?? '').split('.').pop() ?? '';
+  switch (name) {
+    case 'CreateModel': {
+      const nameExpr = argument(expr, 0, 'name');
+      const fieldsExpr = argument(expr, 1, 'fields');
+      const optionsExpr = argument(expr, 2, 'options');
+      const fields: MigrationField[] = [];
+      if (fieldsExpr && (fieldsExpr.k === 'list' || fieldsExpr.k === 'tuple')) {
+        for (const item of fieldsExpr.items) {
+          if ((item.k === 'tuple' || item.k === 'list') && item.items.length === 2 && item.items[0].k === 'str') {
+            fields.push({ name: item.items[0].value, relation: readField(item.items[1], scope) });
+          }
+        }
+      }
+      let swappable: { setting: string; span: Span } | undefined;
+      if (optionsExpr?.k === 'dict') {
+        for (const entry of optionsExpr.entries) {
+          if (entry.key.k === 'str' && entry.key.value === 'swappable' && entry.value.k === 'str') swappable = { setting: entry.value.value, span: entry.value.span };
+        }
+      }
+      return {
+        kind: 'CreateModel',
+        model: nameExpr?.k === 'str' ? nameExpr.value : '',
+        nameSpan: nameExpr?.span,
+        span: expr.span,
+        fields,
+        swappable,
+      };
+    }
+    case 'AddField':
+    case 'AlterField':
+      return {
+        kind: name,
+        model: stringArgument(expr, 0, 'model_name'),
+        field: { name: stringArgument(expr, 1, 'name'), relation: readField(argument(expr, 2, 'field'), scope) },
+        span: expr.span,
+      };
+    case 'DeleteModel':
+      return { kind: 'DeleteModel', model: stringArgument(expr, 0, 'name'), span: expr.span };
+    case 'RenameModel':
+      return { kind: 'RenameModel', from: stringArgument(expr, 0, 'old_name'), to: stringArgument(expr, 1, 'new_name'), span: expr.span };
+    case 'RunPython':
+      return { kind: 'RunPython', span: expr.span };
+    case 'SeparateDatabaseAndState': {
+      const list = (e: PyExpr | undefined) => (e && (e.k === 'list' || e.k === 'tuple') ? e.items.map((i) => readOperation(i, scope)) : []);
+      return {
+        kind: 'SeparateDatabaseAndState',
+        database: list(argument(expr, 0, 'database_operations')),
+        state: list(argument(expr, 1, 'state_operations')),
+        span: expr.span,
+      };
+    }
+    default:
+      return { kind: 'other', name, span: expr.span };
+  }
+}
+
+function findGetModelCalls(statements: PyStatement[]): GetModelCall[] {
+  const out: GetModelCall[] = [];
+  forEachStatement(statements, (s) => {
+    for (const expr of statementExprs(s)) {
+      forEachExpr(expr, (e) => {
+        if (e.k !== 'call' || e.fn.k !== 'attr' || e.fn.attr !== 'get_model') return;
+        const [first, second] = e.args;
+        if (first?.k === 'str' && second?.k === 'str') {
+          out.push({ label: `${first.value}.${second.value}`, span: e.span, argumentsSpan: { start: first.span.start, end: second.span.end } });
+        } else if (first?.k === 'str' && !second && first.value.includes('.')) {
+          out.push({ label: first.value, span: e.span, argumentsSpan: first.span });
+        }
+      });
+    }
+  });
+  return out.sort((a, b) => a.span.start - b.span.start);
+}
+
+/** Migration module names Django loads from a migrations package (pkgutil.iter_modules rules). */
+export function isMigrationFileName(fileName: string): boolean {
+  return fileName.endsWith('.py') && !/^[_~.]/.test(fileName) && /^[A-Za-z_0-9][\w]*\.py$/.test(fileName);
+}

@@ -1,0 +1,149 @@
+import type { PyExpr, PyStatement } from '../syntax/python';
+import type { Span } from '../syntax/tree';
+import { APP_CONFIG_BASES } from './knowledge';
+import type { ModuleScope } from './modules';
+import { relationCall, type RelationCall } from './references';
+
+/** A class found in a models module, as written; whether it is a Django model is decided later. */
+export interface ClassFacts {
+  name: string;
+  /** `module.Name`. */
+  qualified: string;
+  file: string;
+  span: Span;
+  nameSpan: Span;
+  bases: { expr: PyExpr; qualified?: string }[];
+  meta: MetaFacts;
+  relations: RelationField[];
+}
+
+export interface MetaFacts {
+  abstract?: boolean;
+  proxy?: boolean;
+  swappable?: { setting: string; span: Span; statementSpan: Span; viaSwapper?: boolean };
+  appLabel?: string;
+  /** Meta's own bases, e.g. `class Meta(AbstractUser.Meta)`. */
+  span?: Span;
+}
+
+export interface RelationField extends RelationCall {
+  name: string;
+  nameSpan: Span;
+  /** The assignment statement. */
+  statementSpan: Span;
+}
+
+/** Top-level classes of a module, entering if/try blocks as Python would define them. */
+export function topLevelClasses(statements: PyStatement[]): Extract<PyStatement, { kind: 'class' }>[] {
+  const out: Extract<PyStatement, { kind: 'class' }>[] = [];
+  const visit = (list: PyStatement[]) => {
+    for (const s of list) {
+      if (s.kind === 'class') out.push(s);
+      else if (s.kind === 'if') {
+        visit(s.body);
+        visit(s.orelse);
+      } else if (s.kind === 'try') {
+        visit(s.body);
+        for (const h of s.handlers) visit(h.body);
+        visit(s.orelse);
+      }
+    }
+  };
+  visit(statements);
+  return out;
+}
+
+export function extractClasses(scope: ModuleScope): ClassFacts[] {
+  const out: ClassFacts[] = [];
+  for (const cls of topLevelClasses(scope.file.module.statements)) {
+    const facts: ClassFacts = {
+      name: cls.name,
+      qualified: `${scope.moduleName}.${cls.name}`,
+      file: scope.file.path,
+      span: cls.span,
+      nameSpan: cls.nameSpan,
+      bases: cls.bases.map((expr) => ({ expr, qualified: scope.qualify(expr) })),
+      meta: {},
+      relations: [],
+    };
+    for (const s of cls.body) {
+      if (s.kind === 'class' && s.name === 'Meta') facts.meta = readMeta(s);
+      else if (s.kind === 'assign' && s.targets.length === 1 && s.targets[0].k === 'name') {
+        const relation = relationCall(s.value, scope);
+        if (relation) facts.relations.push({ ...relation, name: s.targets[0].id, nameSpan: s.targets[0].span, statementSpan: s.span });
+      }
+    }
+    out.push(facts);
+  }
+  return out;
+}
+
+function readMeta(meta: Extract<PyStatement, { kind: 'class' }>): MetaFacts {
+  const facts: MetaFacts = { span: meta.span };
+  for (const s of meta.body) {
+    if (s.kind !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name') continue;
+    const name = s.targets[0].id;
+    const value = s.value;
+    if (name === 'abstract' && value.k === 'const') facts.abstract = value.value === true;
+    else if (name === 'proxy' && value.k === 'const') facts.proxy = value.value === true;
+    else if (name === 'app_label' && value.k === 'str') facts.appLabel = value.value;
+    else if (name === 'swappable' && value.k === 'str') facts.swappable = { setting: value.value, span: value.span, statementSpan: s.span };
+    else if (name === 'swappable' && value.k === 'call') {
+      // swapper.swappable_setting("app", "Model") names the setting APP_MODEL_MODEL.
+      const [app, model] = value.args;
+      if (app?.k === 'str' && model?.k === 'str') {
+        facts.swappable = { setting: swapperSettingName(app.value, model.value), span: value.span, statementSpan: s.span, viaSwapper: true };
+      }
+    }
+  }
+  return facts;
+}
+
+/** swapper's naming rule: `swappable_setting("app", "Model")` → `APP_MODEL_MODEL`. */
+export function swapperSettingName(app: string, model: string): string {
+  return `${app.toUpperCase()}_${model.toUpperCase()}_MODEL`;
+}
+
+export interface AppConfigFacts {
+  className: string;
+  qualified: string;
+  name?: string;
+  label?: string;
+  default?: boolean;
+  span: Span;
+}
+
+/** AppConfig subclasses of an apps.py module (bases followed within the module). */
+export function extractAppConfigs(scope: ModuleScope): AppConfigFacts[] {
+  const classes = topLevelClasses(scope.file.module.statements);
+  const configNames = new Set<string>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const cls of classes) {
+      if (configNames.has(cls.name)) continue;
+      const isConfig = cls.bases.some((b) => {
+        const q = scope.qualify(b);
+        return (q !== undefined && APP_CONFIG_BASES.has(q)) || (b.k === 'name' && configNames.has(b.id));
+      });
+      if (isConfig) {
+        configNames.add(cls.name);
+        grew = true;
+      }
+    }
+  }
+  const out: AppConfigFacts[] = [];
+  for (const cls of classes) {
+    if (!configNames.has(cls.name)) continue;
+    const facts: AppConfigFacts = { className: cls.name, qualified: `${scope.moduleName}.${cls.name}`, span: cls.span };
+    for (const s of cls.body) {
+      if (s.kind !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name') continue;
+      const attr = s.targets[0].id;
+      if (attr === 'name' && s.value.k === 'str') facts.name = s.value.value;
+      else if (attr === 'label' && s.value.k === 'str') facts.label = s.value.value;
+      else if (attr === 'default' && s.value.k === 'const') facts.default = s.value.value === true;
+    }
+    out.push(facts);
+  }
+  return out;
+}

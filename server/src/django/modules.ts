@@ -1,0 +1,179 @@
+import * as path from 'node:path';
+import { dottedName, type PyExpr, type PyImport, type PyStatement } from '../syntax/python';
+import type { ParsedFile, SourceTree } from './source';
+
+/** Where a dotted module lives on disk. */
+export interface ResolvedModule {
+  name: string;
+  /** The .py file (a package's __init__.py); absent for a namespace package. */
+  file?: string;
+  /** The package folder, for packages. */
+  dir?: string;
+  root: string;
+}
+
+/** Maps dotted module names to files through the source roots, as `sys.path` would. */
+export class ModuleResolver {
+  private readonly cache = new Map<string, ResolvedModule | null>();
+
+  constructor(
+    private readonly tree: SourceTree,
+    readonly roots: string[],
+  ) {}
+
+  resolve(name: string): ResolvedModule | undefined {
+    if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(name)) return undefined;
+    const cached = this.cache.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    let found: ResolvedModule | null = null;
+    const parts = name.split('.');
+    for (const root of this.roots) {
+      const base = path.join(root, ...parts);
+      if (this.tree.kind(base + '.py') === 'file') {
+        found = { name, file: base + '.py', root };
+        break;
+      }
+      if (this.tree.kind(base) === 'dir') {
+        const init = path.join(base, '__init__.py');
+        found = { name, file: this.tree.kind(init) === 'file' ? init : undefined, dir: base, root };
+        if (found.file) break;
+        // A namespace package only wins when no regular package or module does.
+      }
+    }
+    this.cache.set(name, found);
+    return found ?? undefined;
+  }
+
+  /** The dotted name of a file under one of the roots. */
+  moduleName(file: string): string | undefined {
+    for (const root of this.roots) {
+      const relative = path.relative(root, file);
+      if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
+      const parts = relative.split(path.sep);
+      const last = parts[parts.length - 1];
+      if (!last.endsWith('.py')) return undefined;
+      if (last === '__init__.py') parts.pop();
+      else parts[parts.length - 1] = last.slice(0, -3);
+      if (parts.length === 0 || !parts.every((p) => /^[A-Za-z_]\w*$/.test(p))) continue;
+      return parts.join('.');
+    }
+    return undefined;
+  }
+}
+
+/** What a module-level name is bound to. */
+export type Binding =
+  | { kind: 'qualified'; name: string }
+  | { kind: 'value'; expr: PyExpr }
+  | { kind: 'class'; name: string };
+
+/** The absolute module an import names, given the importing module (for relative imports). */
+export function importedModule(imp: PyImport, fromModule: string, isPackage: boolean): string | undefined {
+  if (imp.level === 0) return imp.module;
+  const parts = fromModule.split('.');
+  // A module's package is its parent; a package's __init__ is its own package.
+  const packageParts = isPackage ? parts : parts.slice(0, -1);
+  const up = imp.level - 1;
+  if (up > packageParts.length) return undefined;
+  const base = packageParts.slice(0, packageParts.length - up);
+  if (imp.module) base.push(imp.module);
+  return base.length > 0 ? base.join('.') : undefined;
+}
+
+/**
+ * The names a module binds at its top level: imports (as qualified names), classes, and
+ * assignments (kept as expressions). Later bindings win, as at run time.
+ */
+export class ModuleScope {
+  readonly bindings = new Map<string, Binding>();
+  readonly starImports: string[] = [];
+
+  constructor(
+    readonly moduleName: string,
+    readonly file: ParsedFile,
+  ) {
+    const isPackage = path.basename(file.path) === '__init__.py';
+    this.collect(file.module.statements, isPackage);
+  }
+
+  private collect(statements: PyStatement[], isPackage: boolean): void {
+    for (const s of statements) {
+      switch (s.kind) {
+        case 'import':
+          this.bindImport(s.import, isPackage);
+          break;
+        case 'class':
+          this.bindings.set(s.name, { kind: 'class', name: `${this.moduleName}.${s.name}` });
+          break;
+        case 'assign':
+          for (const target of s.targets) {
+            if (target.k === 'name') this.bindings.set(target.id, { kind: 'value', expr: s.value });
+          }
+          break;
+        case 'if':
+          this.collect(s.body, isPackage);
+          this.collect(s.orelse, isPackage);
+          break;
+        case 'try':
+          this.collect(s.body, isPackage);
+          for (const h of s.handlers) this.collect(h.body, isPackage);
+          this.collect(s.orelse, isPackage);
+          this.collect(s.finalbody, isPackage);
+          break;
+        case 'block':
+          this.collect(s.body, isPackage);
+          break;
+      }
+    }
+  }
+
+  private bindImport(imp: PyImport, isPackage: boolean): void {
+    if (imp.kind === 'import') {
+      for (const n of imp.names) {
+        if (n.alias) this.bindings.set(n.alias, { kind: 'qualified', name: n.name });
+        else {
+          const head = n.name.split('.')[0];
+          this.bindings.set(head, { kind: 'qualified', name: head });
+        }
+      }
+      return;
+    }
+    const module = importedModule(imp, this.moduleName, isPackage);
+    if (!module) return;
+    if (imp.star) this.starImports.push(module);
+    for (const n of imp.names) this.bindings.set(n.alias ?? n.name, { kind: 'qualified', name: `${module}.${n.name}` });
+  }
+
+  /**
+   * The qualified name an expression like `models.ForeignKey` or `User` stands for, through the
+   * imports; undefined for names the module does not bind (builtins, star imports).
+   */
+  qualify(expr: PyExpr): string | undefined {
+    const dotted = dottedName(expr);
+    if (!dotted) return undefined;
+    const [head, ...rest] = dotted.split('.');
+    const binding = this.bindings.get(head);
+    if (!binding) return undefined;
+    if (binding.kind === 'value') {
+      // `User = get_user_model()` and friends are resolved by the caller through `valueOf`.
+      return undefined;
+    }
+    return normalizeQualified([binding.name, ...rest].join('.'));
+  }
+
+  /** The expression a module-level name was assigned, if it was. */
+  valueOf(name: string): PyExpr | undefined {
+    const binding = this.bindings.get(name);
+    return binding?.kind === 'value' ? binding.expr : undefined;
+  }
+}
+
+/** Spellings of the same Django object reduced to one. */
+export function normalizeQualified(name: string): string {
+  if (name.startsWith('django.contrib.gis.db.models.')) return 'django.db.models.' + name.slice('django.contrib.gis.db.models.'.length);
+  if (name.startsWith('django.db.models.fields.related.')) return 'django.db.models.' + name.slice('django.db.models.fields.related.'.length);
+  if (name === 'django.contrib.auth.base_user.AbstractBaseUser') return 'django.contrib.auth.models.AbstractBaseUser';
+  if (name === 'django.db.models.base.Model') return 'django.db.models.Model';
+  if (name === 'django.apps.config.AppConfig') return 'django.apps.AppConfig';
+  return name;
+}

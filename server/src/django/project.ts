@@ -1,0 +1,701 @@
+import * as path from 'node:path';
+import { dottedName, forEachExpr, forEachStatement, statementExprs, type PyExpr } from '../syntax/python';
+import { MigrationGraph, keyOf, type GraphNodeInput, type MigrationKey } from './graph';
+import {
+  BUILTIN_SWAPPABLES,
+  MODEL_BASES,
+  builtinAppByLabel,
+  builtinAppForEntry,
+  type KnownApp,
+  type KnownMigration,
+  type KnownModel,
+  type SwappableSpec,
+} from './knowledge';
+import { extractMigration, isMigrationFileName, type DependencyEntry, type MigrationFileFacts } from './migrations';
+import { extractAppConfigs, extractClasses, type AppConfigFacts, type ClassFacts, type RelationField } from './models';
+import { ModuleResolver, ModuleScope } from './modules';
+import { evaluateSettings, type SettingAssignment, type SettingsModel, type StaticValue } from './settings';
+import type { Location, ParsedFile, SourceTree } from './source';
+
+export type Origin = 'workspace' | 'site-packages' | 'builtin' | 'unknown';
+
+/**
+ * Facts derived from a parsed file depend only on that file and its module name. Parsed files are
+ * replaced when their text changes, so memoizing on their identity recomputes exactly what changed.
+ */
+const scopeMemo = new WeakMap<ParsedFile, Map<string, ModuleScope>>();
+const classesMemo = new WeakMap<ModuleScope, ClassFacts[]>();
+const migrationMemo = new WeakMap<ModuleScope, MigrationFileFacts>();
+const appConfigMemo = new WeakMap<ModuleScope, AppConfigFacts[]>();
+
+function memo<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+function scopeFor(moduleName: string, parsed: ParsedFile): ModuleScope {
+  let byName = scopeMemo.get(parsed);
+  if (!byName) scopeMemo.set(parsed, (byName = new Map()));
+  let scope = byName.get(moduleName);
+  if (!scope) byName.set(moduleName, (scope = new ModuleScope(moduleName, parsed)));
+  return scope;
+}
+
+/** How a project was found and which settings module is in force. */
+export interface ProjectConfig {
+  /** The project folder (where manage.py is). */
+  root: string;
+  manageFile?: string;
+  settingsModule?: string;
+  settingsSource: 'manage.py' | 'pyproject.toml' | 'environment' | 'settings.py' | 'configuration';
+  /** Folders on the import path, most important first. */
+  sourceRoots: string[];
+  /** site-packages folders of virtual environments inside the workspace. */
+  sitePackages: string[];
+}
+
+export interface AppInfo {
+  label: string;
+  /** The app's Python package. */
+  name: string;
+  /** The INSTALLED_APPS entry as written. */
+  entry: string;
+  entryLocation?: Location;
+  config?: AppConfigFacts;
+  dir?: string;
+  origin: Origin;
+  known?: KnownApp;
+  /** Where its migrations come from. */
+  migrations: 'package' | 'none' | 'known' | 'unknown' | 'disabled';
+  migrationsDir?: string;
+  /** Why the app has no migrations package, in Django's terms. */
+  migrationsNote?: string;
+}
+
+export interface ModelInfo {
+  app: string;
+  name: string;
+  /** `app_label.ModelName` as Django labels it. */
+  label: string;
+  qualified: string;
+  origin: Origin;
+  abstract: boolean;
+  proxy: boolean;
+  /** The setting named by Meta.swappable. */
+  swappable?: string;
+  /** Derives from AbstractBaseUser. */
+  userModel: boolean;
+  file?: string;
+  facts?: ClassFacts;
+  known?: KnownModel;
+  /** Qualified names of every base, transitively, as far as they are known. */
+  lineage: string[];
+}
+
+export interface MigrationInfo extends Partial<MigrationFileFacts> {
+  key: MigrationKey;
+  app: string;
+  name: string;
+  origin: Origin;
+  known?: KnownMigration;
+}
+
+export interface SwappableState {
+  setting: string;
+  defaultLabel: string;
+  declaredBy: string;
+  spec?: SwappableSpec;
+  /** The default model that declares `Meta.swappable`. */
+  declaringModel?: ModelInfo;
+  assignment?: SettingAssignment;
+  /** The label in force: the setting's value, or the default when it is not set. */
+  value?: string;
+  state: 'set' | 'default' | 'unknown';
+  /** Whether reading `settings.X` works when the settings do not define X. */
+  defaultAvailable: boolean;
+  /** Null when the value is not known. */
+  swapped: boolean | null;
+  target?: ModelInfo;
+  targetApp?: AppInfo;
+  /** The migration whose CreateModel creates the target. */
+  creatingMigration?: MigrationKey;
+  /** The owner app is installed, or the setting is set: the setting matters in this project. */
+  inUse: boolean;
+}
+
+export interface ProjectFile {
+  path: string;
+  role: 'settings' | 'models' | 'migration' | 'apps' | 'manage';
+  app?: string;
+}
+
+export class DjangoProject {
+  readonly settings: SettingsModel;
+  readonly apps: AppInfo[] = [];
+  readonly appsByLabel = new Map<string, AppInfo>();
+  /** INSTALLED_APPS holds entries that are not statically known: absences prove nothing. */
+  readonly appsIncomplete: boolean;
+  readonly models: ModelInfo[] = [];
+  readonly migrations = new Map<MigrationKey, MigrationInfo>();
+  readonly graph: MigrationGraph;
+  readonly swappables: SwappableState[] = [];
+  readonly files = new Map<string, ProjectFile>();
+  readonly problems: string[] = [];
+  readonly resolver: ModuleResolver;
+  private readonly modelsByLabel = new Map<string, ModelInfo>();
+  private readonly modelsByQualified = new Map<string, ModelInfo>();
+  private readonly scopes = new Map<string, ModuleScope | null>();
+
+  constructor(
+    readonly config: ProjectConfig,
+    private readonly tree: SourceTree,
+    options: { applied?: Set<MigrationKey> } = {},
+  ) {
+    this.resolver = new ModuleResolver(tree, [...config.sourceRoots, ...config.sitePackages]);
+    if (config.manageFile) this.files.set(config.manageFile, { path: config.manageFile, role: 'manage' });
+    this.settings = config.settingsModule
+      ? evaluateSettings(config.settingsModule, this.resolver, tree)
+      : { module: '', files: [], values: new Map(), unresolvedStarImports: [], problems: ['no settings module was found'], };
+    for (const file of this.settings.files) this.files.set(file, { path: file, role: 'settings' });
+    this.problems.push(...this.settings.problems);
+    this.appsIncomplete = this.readInstalledApps();
+    this.readModels();
+    this.readMigrations();
+    this.readSwappables();
+    this.graph = this.buildGraph(options.applied);
+    this.findCreatingMigrations();
+  }
+
+  // ---- apps ------------------------------------------------------------------------------
+
+  private readInstalledApps(): boolean {
+    const assignment = this.settings.values.get('INSTALLED_APPS');
+    const value = assignment?.value;
+    if (!value || value.kind !== 'list') {
+      if (this.config.settingsModule && this.settings.file) {
+        this.problems.push(
+          value ? `INSTALLED_APPS is not statically known (${describeUnknown(value)}): app checks are limited` : 'INSTALLED_APPS is not set in the settings',
+        );
+      }
+      return true;
+    }
+    let incomplete = value.conditional ?? false;
+    for (const item of value.items) {
+      if (item.kind !== 'str') {
+        incomplete = true;
+        continue;
+      }
+      const app = this.resolveApp(item.value, item.origin);
+      if (this.appsByLabel.has(app.label)) {
+        this.problems.push(`Application labels aren't unique, duplicates: ${app.label}`);
+        continue;
+      }
+      this.apps.push(app);
+      this.appsByLabel.set(app.label, app);
+    }
+    return incomplete;
+  }
+
+  private originOf(root: string): Origin {
+    return this.config.sitePackages.includes(root) ? 'site-packages' : 'workspace';
+  }
+
+  private resolveApp(entry: string, entryLocation?: Location): AppInfo {
+    const known = builtinAppForEntry(entry);
+    const asModule = this.resolver.resolve(entry);
+    if (asModule?.dir) {
+      // A package: its apps.py may hold the AppConfig Django picks automatically (3.2+).
+      const configs = this.appConfigsOf(entry);
+      const chosen = configs.length === 1 ? configs[0] : configs.find((c) => c.default);
+      const name = chosen?.name ?? entry;
+      const label = chosen?.label ?? name.split('.').pop()!;
+      return this.withMigrations({ label, name, entry, entryLocation, config: chosen, dir: this.resolver.resolve(name)?.dir ?? asModule.dir, origin: this.originOf(asModule.root), known: builtinAppByLabel(label) });
+    }
+    const dot = entry.lastIndexOf('.');
+    if (dot > 0) {
+      const configModule = entry.slice(0, dot);
+      const className = entry.slice(dot + 1);
+      const config = this.appConfigsOf(configModule).find((c) => c.className === className);
+      if (config) {
+        const name = config.name ?? configModule.replace(/\.apps$/, '');
+        const label = config.label ?? name.split('.').pop()!;
+        const appModule = this.resolver.resolve(name);
+        return this.withMigrations({ label, name, entry, entryLocation, config, dir: appModule?.dir, origin: appModule ? this.originOf(appModule.root) : 'workspace', known: builtinAppByLabel(label) });
+      }
+    }
+    if (known) return this.withMigrations({ label: known.label, name: known.module, entry, entryLocation, origin: 'builtin', known });
+    // A package outside the workspace that djswap knows nothing of.
+    const name = /\.apps\.[A-Z]\w*$/.test(entry) ? entry.replace(/\.apps\.[A-Z]\w*$/, '') : entry;
+    return { label: name.split('.').pop()!, name, entry, entryLocation, origin: 'unknown', migrations: 'unknown' };
+  }
+
+  private appConfigsOf(appModule: string): AppConfigFacts[] {
+    const module = appModule.endsWith('.apps') ? appModule : `${appModule}.apps`;
+    const scope = this.scopeOf(module);
+    if (!scope) return [];
+    this.files.set(scope.file.path, { path: scope.file.path, role: 'apps' });
+    return memo(appConfigMemo, scope, () => extractAppConfigs(scope));
+  }
+
+  private withMigrations(app: Omit<AppInfo, 'migrations'>): AppInfo {
+    const modules = this.settings.values.get('MIGRATION_MODULES')?.value;
+    const override = modules?.kind === 'dict' ? modules.entries.get(app.label) : undefined;
+    if (override?.kind === 'none') return { ...app, migrations: 'disabled', migrationsNote: `MIGRATION_MODULES sets ${app.label} to None` };
+    const migrationsModule = override?.kind === 'str' ? override.value : `${app.name}.migrations`;
+    if (app.origin === 'builtin' && !override) return { ...app, migrations: app.known?.migrations ? 'known' : 'unknown' };
+    const resolved = this.resolver.resolve(migrationsModule);
+    if (!resolved) {
+      if (!app.dir && app.known?.migrations) return { ...app, migrations: 'known' };
+      if (!app.dir) return { ...app, migrations: 'unknown' };
+      return { ...app, migrations: 'none', migrationsNote: `${app.label} has no migrations package (${migrationsModule})` };
+    }
+    if (!resolved.dir) return { ...app, migrations: 'none', migrationsNote: `${migrationsModule} is a module, not a package` };
+    if (!resolved.file) {
+      return { ...app, migrations: 'none', migrationsDir: resolved.dir, migrationsNote: `${path.join(resolved.dir, '__init__.py')} is missing, so Django treats ${migrationsModule} as a namespace package and ${app.label} as unmigrated` };
+    }
+    return { ...app, migrations: 'package', migrationsDir: resolved.dir };
+  }
+
+  // ---- modules -----------------------------------------------------------------------------
+
+  scopeOf(moduleName: string): ModuleScope | undefined {
+    const cached = this.scopes.get(moduleName);
+    if (cached !== undefined) return cached ?? undefined;
+    const resolved = this.resolver.resolve(moduleName);
+    const parsed = resolved?.file ? this.tree.parse(resolved.file) : undefined;
+    const scope = parsed ? scopeFor(moduleName, parsed) : null;
+    this.scopes.set(moduleName, scope);
+    return scope ?? undefined;
+  }
+
+  scopeOfFile(file: string): ModuleScope | undefined {
+    const moduleName = this.resolver.moduleName(file);
+    if (moduleName) {
+      const scope = this.scopeOf(moduleName);
+      if (scope && scope.file.path === file) return scope;
+    }
+    const parsed = this.tree.parse(file);
+    return parsed ? scopeFor(moduleName ?? path.basename(file, '.py'), parsed) : undefined;
+  }
+
+  // ---- models ------------------------------------------------------------------------------
+
+  private readModels(): void {
+    const classes: { app: AppInfo; facts: ClassFacts }[] = [];
+    for (const app of this.apps) {
+      for (const known of app.known?.models ?? []) {
+        if (app.dir && app.origin !== 'builtin') continue; // the real files are read instead
+        this.addModel({
+          app: app.label,
+          name: known.name,
+          label: `${app.label}.${known.name}`,
+          qualified: known.qualifiedNames[0],
+          origin: 'builtin',
+          abstract: known.abstract ?? false,
+          proxy: false,
+          swappable: known.swappable,
+          userModel: known.userModel ?? (known.bases ?? []).some((b) => b.endsWith('AbstractUser') || b.endsWith('AbstractBaseUser')),
+          known,
+          lineage: [...(known.bases ?? []), 'django.db.models.Model'],
+        }, known.qualifiedNames);
+      }
+      if (!app.dir) continue;
+      for (const file of this.modelFiles(app)) {
+        const scope = this.scopeOfFile(file);
+        if (!scope) continue;
+        this.files.set(file, { path: file, role: 'models', app: app.label });
+        for (const facts of memo(classesMemo, scope, () => extractClasses(scope))) classes.push({ app, facts });
+      }
+    }
+    // Model-ness travels through bases defined anywhere in the workspace: iterate to a fixpoint.
+    const byQualified = new Map(classes.map((c) => [c.facts.qualified, c]));
+    const decided = new Map<string, ModelInfo | null>();
+    const decide = (qualified: string, seen: Set<string>): ModelInfo | null | undefined => {
+      if (decided.has(qualified)) return decided.get(qualified);
+      const known = this.modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
+      if (known) return known;
+      const entry = byQualified.get(qualified) ?? this.reexported(qualified, byQualified);
+      if (!entry || seen.has(qualified)) return undefined;
+      seen.add(qualified);
+      const lineage: string[] = [];
+      let isModel = false;
+      let userModel = false;
+      for (const base of entry.facts.bases) {
+        if (!base.qualified) continue;
+        lineage.push(base.qualified);
+        if (MODEL_BASES.has(base.qualified)) {
+          isModel = true;
+          continue;
+        }
+        const parent = decide(base.qualified, seen);
+        if (parent) {
+          isModel = true;
+          userModel ||= parent.userModel || parent.known?.userModel === true;
+          lineage.push(...parent.lineage);
+        } else if (parent === undefined && !base.qualified.startsWith('django.') && looksLikeModel(entry.facts)) {
+          // A base from an unread package (django-extensions' TimeStampedModel, ...).
+          isModel = true;
+        }
+      }
+      if (!isModel) {
+        decided.set(qualified, null);
+        return null;
+      }
+      const app = entry.facts.meta.appLabel ? this.appsByLabel.get(entry.facts.meta.appLabel) ?? entry.app : entry.app;
+      const model: ModelInfo = {
+        app: app.label,
+        name: entry.facts.name,
+        label: `${app.label}.${entry.facts.name}`,
+        qualified: entry.facts.qualified,
+        origin: app.origin === 'site-packages' ? 'site-packages' : 'workspace',
+        abstract: entry.facts.meta.abstract === true,
+        proxy: entry.facts.meta.proxy === true,
+        swappable: entry.facts.meta.swappable?.setting,
+        userModel,
+        file: entry.facts.file,
+        facts: entry.facts,
+        lineage,
+      };
+      decided.set(qualified, model);
+      return model;
+    };
+    for (const { facts } of classes) {
+      const model = decide(facts.qualified, new Set());
+      if (model && model.qualified === facts.qualified) this.addModel(model, [facts.qualified]);
+    }
+  }
+
+  private knownModelByQualified(qualified: string): ModelInfo | undefined {
+    for (const app of [...this.apps.map((a) => a.known).filter(Boolean), ...[]] as KnownApp[]) {
+      const model = app.models.find((m) => m.qualifiedNames.includes(qualified));
+      if (model) return this.modelsByLabel.get(`${app.label}.${model.name}`.toLowerCase()) ?? knownModelInfo(app, model);
+    }
+    // Bases from known packages count even when the app is not installed (abstract bases).
+    for (const spec of BUILTIN_SWAPPABLES) {
+      const app = builtinAppByLabel(spec.defaultLabel.split('.')[0]);
+      const model = app?.models.find((m) => m.qualifiedNames.includes(qualified));
+      if (app && model) return knownModelInfo(app, model);
+    }
+    return undefined;
+  }
+
+  /** `from .user import User` in models/__init__.py: the name re-exported by a module. */
+  private reexported<T>(qualified: string, byQualified: Map<string, T>): T | undefined {
+    let current = qualified;
+    for (let hops = 0; hops < 8; hops++) {
+      const dot = current.lastIndexOf('.');
+      if (dot < 0) return undefined;
+      const scope = this.scopeOf(current.slice(0, dot));
+      const binding = scope?.bindings.get(current.slice(dot + 1));
+      if (!binding || binding.kind !== 'qualified') return undefined;
+      current = binding.name;
+      const found = byQualified.get(current);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private addModel(model: ModelInfo, qualifiedNames: string[]): void {
+    const key = model.label.toLowerCase();
+    if (!this.modelsByLabel.has(key)) {
+      this.models.push(model);
+      this.modelsByLabel.set(key, model);
+    }
+    for (const q of qualifiedNames) this.modelsByQualified.set(q, model);
+  }
+
+  /** models.py and every module of a models/ package. */
+  private modelFiles(app: AppInfo): string[] {
+    const out: string[] = [];
+    const dir = app.dir!;
+    if (this.tree.kind(path.join(dir, 'models.py')) === 'file') out.push(path.join(dir, 'models.py'));
+    const walk = (folder: string, depth: number) => {
+      if (depth > 6) return;
+      for (const entry of this.tree.list(folder)) {
+        const full = path.join(folder, entry.name);
+        if (entry.kind === 'file' && entry.name.endsWith('.py')) out.push(full);
+        else if (entry.kind === 'dir' && this.tree.kind(path.join(full, '__init__.py')) === 'file') walk(full, depth + 1);
+      }
+    };
+    if (this.tree.kind(path.join(dir, 'models')) === 'dir') walk(path.join(dir, 'models'), 0);
+    return out;
+  }
+
+  /** The model a label or class names: `auth.User`, `auth.user`, `users.models.User`. */
+  modelByLabel(label: string): ModelInfo | undefined {
+    return this.modelsByLabel.get(label.toLowerCase());
+  }
+
+  modelByQualified(qualified: string): ModelInfo | undefined {
+    const direct = this.modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
+    if (direct) return direct;
+    const found = this.reexported(qualified, this.modelsByQualified);
+    return found;
+  }
+
+  /** The app that holds a module (the longest app package prefix), as Django assigns models. */
+  appOfFile(file: string): AppInfo | undefined {
+    let best: AppInfo | undefined;
+    for (const app of this.apps) {
+      if (!app.dir) continue;
+      const relative = path.relative(app.dir, file);
+      if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
+      if (!best || app.dir.length > best.dir!.length) best = app;
+    }
+    return best;
+  }
+
+  // ---- migrations --------------------------------------------------------------------------
+
+  private readMigrations(): void {
+    for (const app of this.apps) {
+      if (app.migrations === 'package' && app.migrationsDir) {
+        for (const entry of this.tree.list(app.migrationsDir)) {
+          if (entry.kind !== 'file' || !isMigrationFileName(entry.name)) continue;
+          const file = path.join(app.migrationsDir, entry.name);
+          const name = entry.name.slice(0, -3);
+          const scope = this.scopeOfFile(file);
+          this.files.set(file, { path: file, role: 'migration', app: app.label });
+          const facts = scope ? memo(migrationMemo, scope, () => extractMigration(scope)) : undefined;
+          this.migrations.set(keyOf(app.label, name), { ...facts, file, key: keyOf(app.label, name), app: app.label, name, origin: app.origin === 'site-packages' ? 'site-packages' : 'workspace' });
+        }
+      } else if (app.migrations === 'known') {
+        for (const known of app.known?.migrations ?? []) {
+          this.migrations.set(keyOf(app.label, known.name), { key: keyOf(app.label, known.name), app: app.label, name: known.name, origin: 'builtin', known, operations: [], relations: [] });
+        }
+      }
+    }
+  }
+
+  /** Resolves a dependency entry against the settings in force; null when not known. */
+  resolveDependency(entry: DependencyEntry): { key: MigrationKey; kind: 'dependency' | 'swappable'; setting?: string } | null {
+    switch (entry.kind) {
+      case 'key':
+        return { key: keyOf(entry.app, entry.name), kind: 'dependency' };
+      case 'swappable-literal':
+        return { key: keyOf(entry.app, '__first__'), kind: 'swappable' };
+      case 'swappable':
+      case 'swapper': {
+        const state = this.swappable(entry.setting);
+        const value = state?.value ?? (entry.kind === 'swapper' ? entry.defaultLabel : undefined);
+        if (!value || !value.includes('.')) return null;
+        return { key: keyOf(value.split('.')[0], '__first__'), kind: 'swappable', setting: entry.setting };
+      }
+      default:
+        return null;
+    }
+  }
+
+  private buildGraph(applied?: Set<MigrationKey>): MigrationGraph {
+    const inputs: GraphNodeInput[] = [];
+    for (const migration of this.migrations.values()) {
+      if (migration.known) {
+        inputs.push({
+          app: migration.app,
+          name: migration.name,
+          dependencies: migration.known.dependencies.map((d) => {
+            if (!d.startsWith('setting:')) return { key: d, kind: 'dependency' as const };
+            const setting = d.slice('setting:'.length);
+            const value = this.swappable(setting)?.value;
+            return value?.includes('.') ? { key: keyOf(value.split('.')[0], '__first__'), kind: 'swappable' as const, setting } : null;
+          }),
+          runBefore: [],
+          replaces: [],
+        });
+        continue;
+      }
+      inputs.push({
+        app: migration.app,
+        name: migration.name,
+        dependencies: (migration.dependencies?.entries ?? []).map((e) => this.resolveDependency(e)),
+        runBefore: (migration.runBefore?.entries ?? []).map((e) => (e.kind === 'key' ? keyOf(e.app, e.name) : null)),
+        replaces: (migration.replaces?.entries ?? []).flatMap((e) => (e.kind === 'key' ? [keyOf(e.app, e.name)] : [])),
+      });
+    }
+    const migratedApps = new Set<string>();
+    const unmigratedApps = new Set<string>();
+    const opaqueApps = new Set<string>();
+    const mayHaveNewerMigrations = new Set<string>();
+    for (const app of this.apps) {
+      if (app.migrations === 'package') migratedApps.add(app.label);
+      else if (app.migrations === 'known') {
+        migratedApps.add(app.label);
+        mayHaveNewerMigrations.add(app.label);
+      } else if (app.migrations === 'none' || app.migrations === 'disabled') unmigratedApps.add(app.label);
+      else opaqueApps.add(app.label);
+    }
+    if (this.appsIncomplete) {
+      // Apps we cannot see may be installed: references to them are not judged.
+      for (const input of inputs) {
+        for (const d of input.dependencies) {
+          const app = d?.key.split('.')[0];
+          if (app && !this.appsByLabel.has(app)) opaqueApps.add(app);
+        }
+        for (const r of input.runBefore) {
+          const app = r?.split('.')[0];
+          if (app && !this.appsByLabel.has(app)) opaqueApps.add(app);
+        }
+      }
+    }
+    return new MigrationGraph(inputs, { migratedApps, unmigratedApps, opaqueApps, mayHaveNewerMigrations, applied });
+  }
+
+  // ---- swappable settings ----------------------------------------------------------------------
+
+  private readSwappables(): void {
+    const bySetting = new Map<string, SwappableState>();
+    const add = (setting: string, defaultLabel: string, declaredBy: string, spec?: SwappableSpec, declaringModel?: ModelInfo) => {
+      if (bySetting.has(setting)) {
+        const existing = bySetting.get(setting)!;
+        existing.declaringModel ??= declaringModel;
+        return;
+      }
+      const assignment = this.settings.values.get(setting);
+      const ownerInstalled = this.appsByLabel.has(defaultLabel.split('.')[0]);
+      let value: string | undefined;
+      if (assignment) value = assignment.value.kind === 'str' ? assignment.value.value : undefined;
+      else if (this.settings.unresolvedStarImports.length === 0) value = defaultLabel;
+      const state: SwappableState['state'] = value === undefined ? 'unknown' : assignment ? 'set' : 'default';
+      const defaultAvailable = setting === 'AUTH_USER_MODEL';
+      const swapped = value === undefined ? null : !sameLabel(value, defaultLabel);
+      bySetting.set(setting, { setting, defaultLabel, declaredBy, spec, declaringModel, assignment, value, state, defaultAvailable, swapped, inUse: ownerInstalled || assignment !== undefined });
+    };
+    for (const spec of BUILTIN_SWAPPABLES) add(spec.setting, spec.defaultLabel, spec.declaredBy, spec, this.modelByLabel(spec.defaultLabel));
+    for (const model of this.models) {
+      if (!model.swappable || model.origin === 'builtin') continue;
+      const where = model.file ? path.relative(this.config.root, model.file) : model.label;
+      add(model.swappable, model.label, `${model.label} (Meta.swappable in ${where})`, undefined, model);
+      // swapper reads its settings with a default of its own.
+      if (model.facts?.meta.swappable?.viaSwapper) bySetting.get(model.swappable)!.defaultAvailable = true;
+    }
+    for (const state of bySetting.values()) {
+      if (state.value && state.value.split('.').length === 2) {
+        state.target = this.modelByLabel(state.value);
+        state.targetApp = this.appsByLabel.get(state.value.split('.')[0]);
+      }
+      this.swappables.push(state);
+    }
+  }
+
+  swappable(setting: string): SwappableState | undefined {
+    return this.swappables.find((s) => s.setting === setting);
+  }
+
+  private findCreatingMigrations(): void {
+    for (const state of this.swappables) {
+      if (!state.value || !state.targetApp) continue;
+      const modelName = state.value.split('.')[1]?.toLowerCase();
+      if (!modelName) continue;
+      const candidates: MigrationKey[] = [];
+      for (const migration of this.migrations.values()) {
+        if (migration.app !== state.targetApp.label) continue;
+        if (migration.known?.creates?.some((m) => m.toLowerCase() === modelName)) candidates.push(migration.key);
+        const creates = (ops: MigrationInfo['operations']): boolean =>
+          (ops ?? []).some((op) => (op.kind === 'CreateModel' && op.model.toLowerCase() === modelName) || (op.kind === 'SeparateDatabaseAndState' && creates(op.state)));
+        if (creates(migration.operations)) candidates.push(migration.key);
+      }
+      // The earliest in graph order: the one no other candidate precedes.
+      const live = candidates.map((c) => this.graph.canonical(c)).filter((c): c is MigrationKey => c !== undefined);
+      state.creatingMigration = live.find((c) => !live.some((other) => other !== c && this.graph.dependsOn(c, other))) ?? live.sort()[0];
+    }
+  }
+
+  // ---- queries -----------------------------------------------------------------------------
+
+  migrationOfFile(file: string): MigrationInfo | undefined {
+    for (const m of this.migrations.values()) if (m.file === file) return m;
+    return undefined;
+  }
+
+  /** A place of a setting's assignment, to point diagnostics at. */
+  settingLocation(setting: string): Location | undefined {
+    return this.settings.values.get(setting)?.location;
+  }
+
+  /** The swappable setting a model label stands for (as default or as the value in force). */
+  swappableForLabel(label: string): SwappableState | undefined {
+    return this.swappables.find((s) => sameLabel(s.defaultLabel, label) || (s.value !== undefined && sameLabel(s.value, label)));
+  }
+}
+
+function knownModelInfo(app: KnownApp, known: KnownModel): ModelInfo {
+  return {
+    app: app.label,
+    name: known.name,
+    label: `${app.label}.${known.name}`,
+    qualified: known.qualifiedNames[0],
+    origin: 'builtin',
+    abstract: known.abstract ?? false,
+    proxy: false,
+    swappable: known.swappable,
+    userModel: known.userModel ?? (known.bases ?? []).some((b) => /Abstract(Base)?User$/.test(b)),
+    known,
+    lineage: [...(known.bases ?? []), 'django.db.models.Model'],
+  };
+}
+
+/** Django compares labels with the app label as written and the model name case-insensitively. */
+export function sameLabel(a: string, b: string): boolean {
+  const [appA, modelA] = a.split('.');
+  const [appB, modelB] = b.split('.');
+  return appA === appB && (modelA ?? '').toLowerCase() === (modelB ?? '').toLowerCase();
+}
+
+/** Fields assigned from `models.*` calls or a Meta class: what a model class looks like. */
+function looksLikeModel(facts: ClassFacts): boolean {
+  return facts.relations.length > 0 || facts.meta.span !== undefined;
+}
+
+function describeUnknown(value: StaticValue): string {
+  return value.kind === 'unknown' ? value.reason : `a ${value.kind}`;
+}
+
+// ---- discovery -------------------------------------------------------------------------------
+
+export interface ManagePyFacts {
+  settingsModule?: string;
+  /** Folders manage.py adds to sys.path, relative to its own folder. */
+  pathEntries: string[];
+}
+
+/** `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")` and `sys.path.insert/append(...)` in manage.py. */
+export function readManagePy(parsed: ParsedFile): ManagePyFacts {
+  const facts: ManagePyFacts = { pathEntries: [] };
+  forEachStatement(parsed.module.statements, (s) => {
+    if (s.kind === 'assign') {
+      for (const target of s.targets) {
+        if (target.k === 'subscript' && target.index.k === 'str' && target.index.value === 'DJANGO_SETTINGS_MODULE' && s.value.k === 'str') {
+          facts.settingsModule ??= s.value.value;
+        }
+      }
+    }
+    for (const expr of statementExprs(s)) {
+      forEachExpr(expr, (e) => {
+        if (e.k !== 'call') return;
+        const callee = dottedName(e.fn) ?? '';
+        if (/(^|\.)environ\.setdefault$|(^|\.)putenv$/.test(callee) && e.args[0]?.k === 'str' && e.args[0].value === 'DJANGO_SETTINGS_MODULE' && e.args[1]?.k === 'str') {
+          facts.settingsModule ??= e.args[1].value;
+        }
+        if (/(^|\.)sys\.path\.(insert|append)$/.test(callee)) {
+          const argument = callee.endsWith('insert') ? e.args[1] : e.args[0];
+          const segments = argument ? pathSegments(argument) : [];
+          if (segments.length > 0) facts.pathEntries.push(path.join(...segments));
+        }
+      });
+    }
+  });
+  return facts;
+}
+
+/** The literal folder names in a path expression: `os.path.join(BASE_DIR, "apps")`, `BASE / "src"`. */
+function pathSegments(expr: PyExpr): string[] {
+  const out: string[] = [];
+  forEachExpr(expr, (e) => {
+    if (e.k === 'str' && /^[\w.-]+(\/[\w.-]+)*$/.test(e.value) && e.value !== '.' && !e.value.endsWith('.py')) out.unshift(e.value);
+  });
+  return out.filter((s) => s !== '..');
+}

@@ -1,0 +1,31 @@
+import type { PyModule } from '../syntax/python';
+import type { LineIndex } from '../syntax/text';
+import type { Span } from '../syntax/tree';
+
+/** A Python file as the Django layer sees it: its text, its summary and a line index. */
+export interface ParsedFile {
+  path: string;
+  text: string;
+  module: PyModule;
+  lines: LineIndex;
+}
+
+export type EntryKind = 'file' | 'dir';
+
+/**
+ * The project's files, as the engine provides them (from disk, or from unsaved editor buffers).
+ * The Django layer does no IO of its own.
+ */
+export interface SourceTree {
+  kind(path: string): EntryKind | undefined;
+  /** Entries of a folder, sorted by name; empty when it is missing or unreadable. */
+  list(dir: string): { name: string; kind: EntryKind }[];
+  /** The parsed file, or undefined when it is missing, unreadable, or not worth parsing. */
+  parse(path: string): ParsedFile | undefined;
+}
+
+/** A place in a file. */
+export interface Location {
+  file: string;
+  span: Span;
+}

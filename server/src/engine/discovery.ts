@@ -1,0 +1,112 @@
+import * as path from 'node:path';
+import type { FileSystem } from './fs';
+
+/** Folders never walked: tools' caches, VCS data, dependencies. Virtual environments are noted, not walked. */
+const SKIPPED_DIRS = new Set([
+  '.git',
+  '.hg',
+  '.svn',
+  'node_modules',
+  '__pycache__',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  '.idea',
+  '.vscode',
+  '.cache',
+  'htmlcov',
+  'site-packages',
+  'dist-packages',
+  '.eggs',
+]);
+
+export interface WorkspaceScan {
+  root: string;
+  /** manage.py files, sorted. */
+  manageFiles: string[];
+  /** pyproject.toml files, sorted. */
+  pyprojects: string[];
+  /** settings.py files (outside virtual environments), sorted. */
+  settingsFiles: string[];
+  /** Every .py file walked, sorted. */
+  pythonFiles: string[];
+  /** site-packages folders of virtual environments found in the workspace. */
+  sitePackages: string[];
+  /** Why parts of the tree were not walked (loops, limits). */
+  notes: string[];
+}
+
+export interface ScanLimits {
+  maxDepth: number;
+  maxEntries: number;
+}
+
+const DEFAULT_LIMITS: ScanLimits = { maxDepth: 24, maxEntries: 400_000 };
+
+/**
+ * Walks a workspace folder once. Symbolic-link loops are cut by remembering real paths; virtual
+ * environments (a folder with pyvenv.cfg) are recorded for their site-packages, not walked.
+ */
+export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits = DEFAULT_LIMITS): WorkspaceScan {
+  const scan: WorkspaceScan = { root, manageFiles: [], pyprojects: [], settingsFiles: [], pythonFiles: [], sitePackages: [], notes: [] };
+  const seen = new Set<string>();
+  let entries = 0;
+  const stack: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
+  while (stack.length > 0) {
+    const { dir, depth } = stack.pop()!;
+    const real = fs.realpath(dir);
+    if (seen.has(real)) {
+      if (depth > 0) scan.notes.push(`${dir} was skipped: it leads back to ${real} (a symbolic-link loop or a second link to the same folder)`);
+      continue;
+    }
+    seen.add(real);
+    const listing = fs.readDir(dir);
+    if (fs.stat(path.join(dir, 'pyvenv.cfg'))?.kind === 'file') {
+      scan.sitePackages.push(...findSitePackages(fs, dir));
+      continue;
+    }
+    const subdirs: string[] = [];
+    for (const entry of listing) {
+      if (++entries > limits.maxEntries) {
+        scan.notes.push(`the walk stopped after ${limits.maxEntries} entries; files beyond were not read`);
+        stack.length = 0;
+        break;
+      }
+      const full = path.join(dir, entry.name);
+      if (entry.kind === 'dir') {
+        if (SKIPPED_DIRS.has(entry.name) || entry.name.endsWith('.egg-info')) continue;
+        if (depth + 1 > limits.maxDepth) {
+          scan.notes.push(`${full} is deeper than ${limits.maxDepth} folders and was not walked`);
+          continue;
+        }
+        subdirs.push(full);
+      } else if (entry.name.endsWith('.py')) {
+        scan.pythonFiles.push(full);
+        if (entry.name === 'manage.py') scan.manageFiles.push(full);
+        else if (entry.name === 'settings.py') scan.settingsFiles.push(full);
+      } else if (entry.name === 'pyproject.toml') scan.pyprojects.push(full);
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ dir: subdirs[i], depth: depth + 1 });
+  }
+  scan.manageFiles.sort();
+  scan.pyprojects.sort();
+  scan.settingsFiles.sort();
+  scan.pythonFiles.sort();
+  return scan;
+}
+
+/** `lib/python3.X/site-packages` (POSIX) or `Lib/site-packages` (Windows) of a virtual environment. */
+export function findSitePackages(fs: FileSystem, venv: string): string[] {
+  const out: string[] = [];
+  const windows = path.join(venv, 'Lib', 'site-packages');
+  if (fs.stat(windows)?.kind === 'dir') out.push(windows);
+  for (const lib of ['lib', 'lib64']) {
+    for (const entry of fs.readDir(path.join(venv, lib))) {
+      const candidate = path.join(venv, lib, entry.name, 'site-packages');
+      if (entry.kind === 'dir' && entry.name.startsWith('python') && fs.stat(candidate)?.kind === 'dir' && !out.includes(candidate)) out.push(candidate);
+    }
+  }
+  return out;
+}

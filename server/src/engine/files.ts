@@ -1,0 +1,263 @@
+import type { EntryKind, ParsedFile, SourceTree } from '../django/source';
+import { summarizeModule } from '../syntax/python';
+import { LineIndex } from '../syntax/text';
+import type { PythonParser, SyntaxTree, TreeEdit } from '../syntax/tree';
+import type { FileSystem } from './fs';
+import * as path from 'node:path';
+
+/** A parsed file plus what the engine knows about reading it. */
+export interface EngineFile extends ParsedFile {
+  /** Set when fixes must not be written (the bytes are not valid UTF-8). */
+  readOnlyReason?: string;
+}
+
+/** An open editor buffer: its text wins over the disk, and its tree is kept for incremental parsing. */
+interface OpenDocument {
+  text: string;
+  version: number;
+  tree?: SyntaxTree;
+  parsed?: EngineFile;
+}
+
+/** A plain description of a text change, in offsets of the text before it. */
+export interface TextChange {
+  start: number;
+  end: number;
+  text: string;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The engine's view of the files: disk reads and parses are cached until invalidated, and open
+ * documents overlay the disk. Trees of closed files are freed as soon as their summary is made.
+ */
+export class FileCache implements SourceTree {
+  private readonly kinds = new Map<string, EntryKind | null>();
+  private readonly listings = new Map<string, { name: string; kind: EntryKind }[]>();
+  private readonly texts = new Map<string, { text: string; readOnlyReason?: string } | null>();
+  private readonly parsed = new Map<string, EngineFile | null>();
+  private readonly documents = new Map<string, OpenDocument>();
+  /** Files that could not be read or parsed, with the reason, for messages. */
+  readonly skipped = new Map<string, string>();
+  parseCount = 0;
+
+  constructor(
+    readonly fs: FileSystem,
+    readonly parser: PythonParser,
+    readonly maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+  ) {}
+
+  kind(file: string): EntryKind | undefined {
+    if (this.documents.has(file)) return 'file';
+    let kind = this.kinds.get(file);
+    if (kind === undefined) {
+      kind = this.fs.stat(file)?.kind ?? null;
+      this.kinds.set(file, kind);
+    }
+    return kind ?? undefined;
+  }
+
+  list(dir: string): { name: string; kind: EntryKind }[] {
+    let listing = this.listings.get(dir);
+    if (!listing) {
+      listing = this.fs.readDir(dir);
+      for (const doc of this.documents.keys()) {
+        if (path.dirname(doc) === dir && !listing.some((e) => e.name === path.basename(doc))) {
+          listing = [...listing, { name: path.basename(doc), kind: 'file' as const }].sort((a, b) => (a.name < b.name ? -1 : 1));
+        }
+      }
+      this.listings.set(dir, listing);
+    }
+    return listing;
+  }
+
+  /** The file's text (the editor's buffer when open); undefined when unreadable or too large. */
+  text(file: string): string | undefined {
+    const doc = this.documents.get(file);
+    if (doc) return doc.text;
+    return this.readText(file)?.text;
+  }
+
+  private readText(file: string): { text: string; readOnlyReason?: string } | undefined {
+    let entry = this.texts.get(file);
+    if (entry === undefined) {
+      entry = null;
+      const stat = this.fs.stat(file);
+      if (stat?.kind === 'file' && stat.size > this.maxFileBytes) {
+        this.skipped.set(file, `larger than ${Math.round(this.maxFileBytes / 1024 / 1024)} MB; not read`);
+      } else if (stat?.kind === 'file') {
+        const bytes = this.fs.readFile(file);
+        if (bytes) entry = decode(bytes);
+        else this.skipped.set(file, 'could not be read');
+      }
+      this.texts.set(file, entry);
+    }
+    return entry ?? undefined;
+  }
+
+  parse(file: string): EngineFile | undefined {
+    const doc = this.documents.get(file);
+    if (doc) {
+      if (!doc.parsed) this.parseDocument(file, doc);
+      return doc.parsed;
+    }
+    let parsed = this.parsed.get(file);
+    if (parsed === undefined) {
+      const entry = this.readText(file);
+      parsed = entry ? this.summarize(file, entry.text, entry.readOnlyReason) : null;
+      this.parsed.set(file, parsed);
+    }
+    return parsed ?? undefined;
+  }
+
+  private summarize(file: string, text: string, readOnlyReason?: string, previous?: SyntaxTree): EngineFile {
+    this.parseCount++;
+    const tree = this.parser.parse(text, previous);
+    try {
+      return { path: file, text, module: summarizeModule(tree), lines: new LineIndex(text), readOnlyReason };
+    } finally {
+      tree.dispose();
+    }
+  }
+
+  private parseDocument(file: string, doc: OpenDocument): void {
+    this.parseCount++;
+    const tree = this.parser.parse(doc.text, doc.tree);
+    doc.tree?.dispose();
+    doc.tree = tree;
+    doc.parsed = { path: file, text: doc.text, module: summarizeModule(tree), lines: new LineIndex(doc.text) };
+  }
+
+  isOpen(file: string): boolean {
+    return this.documents.has(file);
+  }
+
+  openDocuments(): string[] {
+    return [...this.documents.keys()];
+  }
+
+  openDocument(file: string, text: string, version: number): void {
+    const existing = this.documents.get(file);
+    existing?.tree?.dispose();
+    const isNew = !existing && this.kind(file) !== 'file';
+    this.documents.set(file, { text, version });
+    if (isNew) this.invalidateListing(file);
+  }
+
+  /** Applies changes to an open document, re-using its tree for an incremental parse. */
+  changeDocument(file: string, changes: TextChange[] | { full: string }, version: number): void {
+    const doc = this.documents.get(file);
+    if (!doc || 'full' in changes) {
+      this.openDocument(file, 'full' in changes ? changes.full : '', version);
+      return;
+    }
+    let text = doc.text;
+    for (const change of changes) {
+      if (doc.tree) doc.tree.edit(treeEdit(text, change));
+      text = text.slice(0, change.start) + change.text + text.slice(change.end);
+    }
+    doc.text = text;
+    doc.version = version;
+    doc.parsed = undefined;
+  }
+
+  closeDocument(file: string): void {
+    const doc = this.documents.get(file);
+    doc?.tree?.dispose();
+    this.documents.delete(file);
+    this.invalidate(file);
+  }
+
+  /** The open documents' texts and versions, to put back after scratch work (fix previews). */
+  snapshotDocuments(): Map<string, { text: string; version: number }> {
+    return new Map([...this.documents].map(([file, doc]) => [file, { text: doc.text, version: doc.version }]));
+  }
+
+  restoreDocuments(snapshot: Map<string, { text: string; version: number }>, touched: Iterable<string>): void {
+    for (const file of touched) {
+      const before = snapshot.get(file);
+      if (before) this.openDocument(file, before.text, before.version);
+      else this.closeDocument(file);
+    }
+  }
+
+  documentVersion(file: string): number | undefined {
+    return this.documents.get(file)?.version;
+  }
+
+  /** Forget what is known of a file (changed, created or deleted on disk). */
+  invalidate(file: string): void {
+    this.kinds.delete(file);
+    this.texts.delete(file);
+    this.parsed.delete(file);
+    this.skipped.delete(file);
+    this.invalidateListing(file);
+  }
+
+  /** Forget a path and everything cached below it (a deleted or renamed folder). */
+  invalidateTree(root: string): void {
+    const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+    for (const map of [this.kinds, this.listings, this.texts, this.parsed, this.skipped] as Map<string, unknown>[]) {
+      for (const key of [...map.keys()]) if (key === root || key.startsWith(prefix)) map.delete(key);
+    }
+    this.invalidate(root);
+  }
+
+  private invalidateListing(file: string): void {
+    this.listings.delete(path.dirname(file));
+    this.kinds.delete(path.dirname(file));
+  }
+
+  /** Forget everything read from disk (open documents stay). */
+  clear(): void {
+    this.kinds.clear();
+    this.listings.clear();
+    this.texts.clear();
+    this.parsed.clear();
+    this.skipped.clear();
+  }
+
+  get cachedFiles(): number {
+    return this.parsed.size;
+  }
+}
+
+/** UTF-8 with a fallback: invalid bytes are shown as U+FFFD and the file becomes read-only for fixes. */
+function decode(bytes: Uint8Array): { text: string; readOnlyReason?: string } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes) };
+  } catch {
+    return { text: new TextDecoder('utf-8').decode(bytes), readOnlyReason: 'the file is not valid UTF-8; djswap does not write to it' };
+  }
+}
+
+/** The tree-sitter edit for a change, with rows and columns computed from the old and new texts. */
+function treeEdit(oldText: string, change: TextChange): TreeEdit {
+  const point = (text: string, offset: number) => {
+    let row = 0;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+      row++;
+      lineStart = i + 1;
+    }
+    return { row, column: offset - lineStart };
+  };
+  const startPosition = point(oldText, change.start);
+  const oldEndPosition = point(oldText, change.end);
+  const inserted = change.text;
+  const lastBreak = inserted.lastIndexOf('\n');
+  const newlines = lastBreak === -1 ? 0 : inserted.split('\n').length - 1;
+  const newEndPosition =
+    newlines === 0
+      ? { row: startPosition.row, column: startPosition.column + inserted.length }
+      : { row: startPosition.row + newlines, column: inserted.length - lastBreak - 1 };
+  return {
+    startIndex: change.start,
+    oldEndIndex: change.end,
+    newEndIndex: change.start + inserted.length,
+    startPosition,
+    oldEndPosition,
+    newEndPosition,
+  };
+}

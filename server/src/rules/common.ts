@@ -1,0 +1,59 @@
+import { builtinSwappable } from '../django/knowledge';
+import { sameLabel, type DjangoProject, type SwappableState } from '../django/project';
+import type { RelationTarget } from '../django/references';
+import type { Location, ParsedFile } from '../django/source';
+import { ensureImported } from './edits';
+import type { RuleContext, Severity, TextEdit } from './types';
+
+/** The swappable model a relation target names by label or class (not through its setting). */
+export function hardSwappableTarget(project: DjangoProject, target: RelationTarget, appLabel: string): { state: SwappableState; written: string } | undefined {
+  if (target.kind === 'label') {
+    const label = target.label.includes('.') ? target.label : `${appLabel}.${target.label}`;
+    if (target.label === 'self') return undefined;
+    const state = project.swappables.find((s) => s.inUse && sameLabel(s.defaultLabel, label));
+    return state ? { state, written: target.label } : undefined;
+  }
+  if (target.kind === 'class') {
+    const model = project.modelByQualified(target.qualified);
+    if (!model?.swappable) return undefined;
+    const state = project.swappable(model.swappable);
+    return state?.inUse ? { state, written: target.qualified.split('.').pop()! } : undefined;
+  }
+  return undefined;
+}
+
+/** The code that reads a swappable setting in this file, and the import it needs. */
+export function settingExpression(
+  context: RuleContext,
+  file: ParsedFile,
+  state: SwappableState,
+): { text: string; edits: TextEdit[] } | undefined {
+  const spec = state.spec ?? builtinSwappable(state.setting);
+  const reference = spec?.reference ?? { importModule: 'django.conf', importName: 'settings', attribute: state.setting, object: 'django.conf.settings', expression: `settings.${state.setting}` };
+  // `settings.X` fails with AttributeError when X is not defined and no default exists.
+  if (!spec && !context.project.settings.values.has(state.setting) && !state.defaultAvailable) return undefined;
+  const moduleName = context.project.resolver.moduleName(file.path) ?? '';
+  const imported = ensureImported(file, moduleName, reference.importModule, reference.importName);
+  if (!imported) return undefined;
+  return { text: `${imported.localName}.${reference.attribute}`, edits: imported.edits };
+}
+
+/** How sure we are that this hard reference fails, and so how loud to be. */
+export function hardReferenceSeverity(context: RuleContext, state: SwappableState): Severity {
+  if (state.swapped === true) return 'error';
+  if (context.reusable) return 'warning';
+  return 'information';
+}
+
+/** "AUTH_USER_MODEL is users.User (project/settings.py:77)" */
+export function describeSetting(context: RuleContext, state: SwappableState): string {
+  const where = state.assignment ? ` (${context.where(state.assignment.location)})` : '';
+  if (state.value === undefined) return `\`${state.setting}\` is not known statically${where}`;
+  if (state.state === 'default') return `\`${state.setting}\` is not set, so it is the default \`${state.defaultLabel}\``;
+  return `\`${state.setting}\` is \`${state.value}\`${where}`;
+}
+
+export function settingRelated(state: SwappableState): { file: string; span: Location['span']; message: string }[] {
+  if (!state.assignment) return [];
+  return [{ ...state.assignment.location, message: `${state.setting} is set here` }];
+}

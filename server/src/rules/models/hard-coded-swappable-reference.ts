@@ -1,0 +1,86 @@
+import type { Finding, Rule } from '../types';
+import { describeSetting, hardReferenceSeverity, hardSwappableTarget, settingExpression, settingRelated } from '../common';
+
+export const hardCodedSwappableReference: Rule = {
+  code: 'SWP101',
+  name: 'hard-coded-swappable-reference',
+  summary: 'A relation field targets a swappable model by label or class instead of its setting',
+  defaultSeverity: 'error',
+  fix: 'safe',
+  docs: {
+    whatItDoes: `Flags \`ForeignKey\`, \`OneToOneField\` and \`ManyToManyField\` fields that point at a swappable model
+by its label (\`"auth.User"\`, in any case) or by its class (\`User\` imported from \`django.contrib.auth.models\`),
+instead of through the setting that names it (\`settings.AUTH_USER_MODEL\`).`,
+    whyIsThisBad: `A swappable model can be replaced by a setting. A hard reference keeps pointing at the default
+model, so the day the setting is swapped Django refuses to start: \`fields.E301\` "Field defines a relation with
+the model 'auth.User', which has been swapped out." In a reusable app it breaks every project that swaps the
+model. The finding is an **error** when the setting is swapped in this project, a **warning** in a reusable
+app, and **information** in project code whose setting is still the default.`,
+    example: `from django.contrib.auth.models import User
+from django.db import models
+
+
+class Post(models.Model):
+    author = models.ForeignKey("auth.User", on_delete=models.CASCADE)
+    editor = models.ForeignKey(User, on_delete=models.CASCADE)`,
+    useInstead: `from django.conf import settings
+from django.db import models
+
+
+class Post(models.Model):
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    editor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)`,
+    fixSafety: `Safe. The reference is replaced by the setting's expression (\`settings.AUTH_USER_MODEL\`, or
+\`oauth2_settings.APPLICATION_MODEL\` for django-oauth-toolkit), and its import is added when missing. While the
+setting is the default the field keeps its target; once it is swapped the field follows the setting, which is
+what \`makemigrations\` already wrote into the migrations. An import of the class that becomes unused is left
+in place. No fix is offered when the setting would not be readable (a project-declared swappable setting that
+the settings never define).`,
+    references: [
+      { title: 'Django: Referencing the User model', url: 'https://docs.djangoproject.com/en/stable/topics/auth/customizing/#referencing-the-user-model' },
+      { title: 'Django system check fields.E301', url: 'https://docs.djangoproject.com/en/stable/ref/checks/#related-fields' },
+    ],
+  },
+  check(context) {
+    const findings: Finding[] = [];
+    const { project } = context;
+    for (const model of project.models) {
+      if (model.origin !== 'workspace' || !model.facts) continue;
+      const file = context.file(model.facts.file);
+      if (!file) continue;
+      for (const field of model.facts.relations) {
+        const hard = hardSwappableTarget(project, field.target, model.app);
+        if (!hard) continue;
+        const { state } = hard;
+        const fieldName = `${model.label}.${field.name}`;
+        const severity = hardReferenceSeverity(context, state);
+        const written =
+          field.target.kind === 'label'
+            ? hard.written === state.defaultLabel
+              ? `"${hard.written}"`
+              : `"${hard.written}" (\`${state.defaultLabel}\`)`
+            : `\`${hard.written}\` (\`${state.defaultLabel}\`)`;
+        const message =
+          state.swapped === true
+            ? `\`${fieldName}\` points at ${written}, but ${describeSetting(context, state)}: Django will fail with fields.E301 ("Field defines a relation with the model '${state.defaultLabel}', which has been swapped out"). Use \`${state.spec?.reference.expression ?? `settings.${state.setting}`}\`.`
+            : `\`${fieldName}\` hard-codes ${written}, the default of the swappable setting \`${state.setting}\`: it breaks with fields.E301 the day \`${state.setting}\` is swapped. Use \`${state.spec?.reference.expression ?? `settings.${state.setting}`}\`.`;
+        const expression = settingExpression(context, file, state);
+        findings.push({
+          file: file.path,
+          span: field.target.span,
+          message,
+          severity,
+          related: settingRelated(state),
+          fix: expression
+            ? {
+                title: `Replace with ${expression.text}`,
+                safe: field.target.kind !== 'label' || !field.target.viaConstant,
+                edits: [{ file: file.path, span: field.target.span, newText: expression.text }, ...expression.edits],
+              }
+            : undefined,
+        });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,68 @@
+import type { DjangoProject } from '../django/project';
+import type { Location, ParsedFile } from '../django/source';
+import type { Span } from '../syntax/tree';
+
+export type Severity = 'error' | 'warning' | 'information';
+
+/** A rule's documentation, under the headings every rule page has. */
+export interface RuleDocs {
+  whatItDoes: string;
+  whyIsThisBad: string;
+  example: string;
+  useInstead: string;
+  fixSafety: string;
+  references: { title: string; url: string }[];
+}
+
+export interface TextEdit {
+  file: string;
+  span: Span;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  /** Safe fixes keep behaviour (or restore the only working one) and join fix-all. */
+  safe: boolean;
+  edits: TextEdit[];
+}
+
+export interface RelatedInformation extends Location {
+  message: string;
+}
+
+/** What a rule reports; the engine adds code, name and the configured severity. */
+export interface Finding {
+  file: string;
+  span: Span;
+  message: string;
+  severity: Severity;
+  related?: RelatedInformation[];
+  fix?: Fix;
+}
+
+export interface RuleContext {
+  project: DjangoProject;
+  /** The parsed file (from the editor's buffer when it is open). */
+  file(path: string): ParsedFile | undefined;
+  /** Python files of the project whose text contains one of the needles (a cheap prefilter before parsing). */
+  filesContaining(needles: string[]): string[];
+  /** The project is a reusable app (no manage.py) rather than a site. */
+  reusable: boolean;
+  /** Paths relative to the project root, for messages. */
+  relative(path: string): string;
+  /** `file:line` for messages (1-based line). */
+  where(location: Location): string;
+}
+
+export interface Rule {
+  code: string;
+  name: string;
+  /** One line, for `djswap rules` and the README table. */
+  summary: string;
+  /** The severity when facts do not decide (each finding states its own). */
+  defaultSeverity: Severity;
+  fix: 'safe' | 'unsafe' | 'sometimes' | 'none';
+  docs: RuleDocs;
+  check(context: RuleContext): Finding[];
+}

@@ -1,0 +1,587 @@
+import type { Span, SyntaxNode, SyntaxTree } from './tree';
+
+/**
+ * A Python module as plain data: the statements and expressions a static reader needs, with spans.
+ * Nothing here knows Django. Anything the summary cannot represent becomes `unknown`, never a guess.
+ */
+
+export type PyExpr =
+  | { k: 'str'; value: string; quote: string; prefix: string; span: Span }
+  | { k: 'num'; value: number; span: Span }
+  | { k: 'const'; value: boolean | null; span: Span }
+  | { k: 'name'; id: string; span: Span }
+  | { k: 'attr'; object: PyExpr; attr: string; attrSpan: Span; span: Span }
+  | { k: 'call'; fn: PyExpr; args: PyExpr[]; keywords: PyKeyword[]; starred: boolean; argsSpan: Span; span: Span }
+  | { k: 'list' | 'tuple' | 'set'; items: PyExpr[]; span: Span }
+  | { k: 'dict'; entries: { key: PyExpr; value: PyExpr }[]; span: Span }
+  | { k: 'binop'; op: string; left: PyExpr; right: PyExpr; span: Span }
+  | { k: 'subscript'; object: PyExpr; index: PyExpr; span: Span }
+  | { k: 'starred'; value: PyExpr; span: Span }
+  | { k: 'unknown'; span: Span; children?: PyExpr[] };
+
+export interface PyKeyword {
+  name: string;
+  nameSpan: Span;
+  value: PyExpr;
+  span: Span;
+}
+
+export interface PyImportedName {
+  name: string;
+  alias?: string;
+  span: Span;
+}
+
+/** `import a.b as c` (kind `import`) or `from ..a import b` (kind `from`; `level` counts the dots). */
+export interface PyImport {
+  kind: 'import' | 'from';
+  module: string;
+  level: number;
+  names: PyImportedName[];
+  star: boolean;
+  span: Span;
+}
+
+export type PyStatement =
+  | { kind: 'assign'; targets: PyExpr[]; value: PyExpr; span: Span }
+  | { kind: 'augassign'; target: PyExpr; op: string; value: PyExpr; span: Span }
+  | { kind: 'expr'; value: PyExpr; span: Span }
+  | { kind: 'class'; name: string; nameSpan: Span; bases: PyExpr[]; keywords: PyKeyword[]; body: PyStatement[]; span: Span; bodySpan: Span }
+  | { kind: 'def'; name: string; nameSpan: Span; body: PyStatement[]; span: Span }
+  | { kind: 'import'; import: PyImport; span: Span }
+  | { kind: 'if'; test: PyExpr; body: PyStatement[]; orelse: PyStatement[]; span: Span }
+  | { kind: 'try'; body: PyStatement[]; handlers: { types: PyExpr | null; body: PyStatement[] }[]; orelse: PyStatement[]; finalbody: PyStatement[]; span: Span }
+  | { kind: 'block'; body: PyStatement[]; span: Span }
+  | { kind: 'return'; value: PyExpr | null; span: Span }
+  | { kind: 'other'; span: Span };
+
+export interface PyModule {
+  statements: PyStatement[];
+  /** Every import statement in the module, at any depth, in source order. */
+  imports: PyImport[];
+  /** Where the parser had to recover: ERROR and MISSING nodes (at most a few). */
+  syntaxErrors: Span[];
+}
+
+/** Expressions nested deeper than this become `unknown`: hostile input must not blow the stack. */
+const MAX_DEPTH = 80;
+const MAX_SYNTAX_ERRORS = 20;
+
+export function summarizeModule(tree: SyntaxTree): PyModule {
+  const root = tree.rootNode;
+  const reader = new ModuleReader();
+  const statements = reader.block(root, 0);
+  return { statements, imports: reader.imports, syntaxErrors: root.hasError ? findSyntaxErrors(root) : [] };
+}
+
+function span(node: SyntaxNode): Span {
+  return { start: node.startIndex, end: node.endIndex };
+}
+
+function namedChildren(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const count = node.namedChildCount;
+  for (let i = 0; i < count; i++) {
+    const child = node.namedChild(i);
+    if (child && child.type !== 'comment') out.push(child);
+  }
+  return out;
+}
+
+class ModuleReader {
+  readonly imports: PyImport[] = [];
+
+  block(node: SyntaxNode, depth: number): PyStatement[] {
+    const out: PyStatement[] = [];
+    if (depth > MAX_DEPTH) return out;
+    for (const child of namedChildren(node)) this.statement(child, depth, out);
+    return out;
+  }
+
+  private statement(node: SyntaxNode, depth: number, out: PyStatement[]): void {
+    switch (node.type) {
+      case 'expression_statement': {
+        for (const inner of namedChildren(node)) {
+          if (inner.type === 'assignment') out.push(this.assignment(inner, node, depth));
+          else if (inner.type === 'augmented_assignment') {
+            const left = inner.childForFieldName('left');
+            const right = inner.childForFieldName('right');
+            const op = inner.childForFieldName('operator');
+            if (left && right) {
+              out.push({ kind: 'augassign', target: this.expr(left, depth), op: op ? op.text : '', value: this.expr(right, depth), span: span(node) });
+            }
+          } else out.push({ kind: 'expr', value: this.expr(inner, depth), span: span(node) });
+        }
+        return;
+      }
+      case 'import_statement':
+      case 'import_from_statement':
+      case 'future_import_statement': {
+        const imported = this.importStatement(node);
+        if (imported) {
+          this.imports.push(imported);
+          out.push({ kind: 'import', import: imported, span: span(node) });
+        }
+        return;
+      }
+      case 'class_definition': {
+        const name = node.childForFieldName('name');
+        const body = node.childForFieldName('body');
+        const superclasses = node.childForFieldName('superclasses');
+        const bases: PyExpr[] = [];
+        const keywords: PyKeyword[] = [];
+        if (superclasses) this.argumentList(superclasses, depth, bases, keywords);
+        out.push({
+          kind: 'class',
+          name: name ? name.text : '',
+          nameSpan: name ? span(name) : span(node),
+          bases,
+          keywords,
+          body: body ? this.block(body, depth + 1) : [],
+          span: span(node),
+          bodySpan: body ? span(body) : span(node),
+        });
+        return;
+      }
+      case 'function_definition': {
+        const name = node.childForFieldName('name');
+        const body = node.childForFieldName('body');
+        out.push({
+          kind: 'def',
+          name: name ? name.text : '',
+          nameSpan: name ? span(name) : span(node),
+          body: body ? this.block(body, depth + 1) : [],
+          span: span(node),
+        });
+        return;
+      }
+      case 'decorated_definition': {
+        const definition = node.childForFieldName('definition');
+        if (definition) this.statement(definition, depth, out);
+        return;
+      }
+      case 'if_statement':
+        out.push(this.ifStatement(node, depth));
+        return;
+      case 'try_statement': {
+        const handlers: { types: PyExpr | null; body: PyStatement[] }[] = [];
+        let orelse: PyStatement[] = [];
+        let finalbody: PyStatement[] = [];
+        for (const child of namedChildren(node)) {
+          if (child.type === 'except_clause' || child.type === 'except_group_clause') {
+            const parts = namedChildren(child);
+            const blockNode = parts.find((p) => p.type === 'block');
+            const typeNode = parts.find((p) => p.type !== 'block');
+            handlers.push({ types: typeNode ? this.expr(typeNode, depth) : null, body: blockNode ? this.block(blockNode, depth + 1) : [] });
+          } else if (child.type === 'else_clause') {
+            const body = child.childForFieldName('body');
+            orelse = body ? this.block(body, depth + 1) : [];
+          } else if (child.type === 'finally_clause') {
+            const body = namedChildren(child).find((p) => p.type === 'block');
+            finalbody = body ? this.block(body, depth + 1) : [];
+          }
+        }
+        const body = node.childForFieldName('body');
+        out.push({ kind: 'try', body: body ? this.block(body, depth + 1) : [], handlers, orelse, finalbody, span: span(node) });
+        return;
+      }
+      case 'with_statement':
+      case 'for_statement':
+      case 'while_statement': {
+        const body = node.childForFieldName('body');
+        out.push({ kind: 'block', body: body ? this.block(body, depth + 1) : [], span: span(node) });
+        return;
+      }
+      case 'return_statement': {
+        const value = namedChildren(node)[0];
+        out.push({ kind: 'return', value: value ? this.expr(value, depth) : null, span: span(node) });
+        return;
+      }
+      case 'ERROR':
+        // Recover what the parser could still recognise inside a broken region.
+        for (const child of namedChildren(node)) {
+          if (STATEMENT_TYPES.has(child.type)) this.statement(child, depth + 1, out);
+        }
+        return;
+      default:
+        out.push({ kind: 'other', span: span(node) });
+    }
+  }
+
+  private assignment(node: SyntaxNode, statement: SyntaxNode, depth: number): PyStatement {
+    // `a = b = value` nests assignments on the right.
+    const targets: PyExpr[] = [];
+    let current: SyntaxNode | null = node;
+    let value: PyExpr = { k: 'unknown', span: span(node) };
+    while (current) {
+      const left = current.childForFieldName('left');
+      const right: SyntaxNode | null = current.childForFieldName('right');
+      if (left) targets.push(this.expr(left, depth));
+      if (right && right.type === 'assignment') {
+        current = right;
+        continue;
+      }
+      if (right) value = this.expr(right, depth);
+      current = null;
+    }
+    return { kind: 'assign', targets, value, span: span(statement) };
+  }
+
+  private ifStatement(node: SyntaxNode, depth: number): PyStatement {
+    const condition = node.childForFieldName('condition');
+    const consequence = node.childForFieldName('consequence');
+    const test = condition ? this.expr(condition, depth) : { k: 'unknown' as const, span: span(node) };
+    const body = consequence ? this.block(consequence, depth + 1) : [];
+    // elif/else chains become nested ifs in `orelse`.
+    const clauses = namedChildren(node).filter((c) => c.type === 'elif_clause' || c.type === 'else_clause');
+    let orelse: PyStatement[] = [];
+    for (let i = clauses.length - 1; i >= 0; i--) {
+      const clause = clauses[i];
+      if (clause.type === 'else_clause') {
+        const elseBody = clause.childForFieldName('body');
+        orelse = elseBody ? this.block(elseBody, depth + 1) : [];
+      } else {
+        const elifCondition = clause.childForFieldName('condition');
+        const elifBody = clause.childForFieldName('consequence');
+        orelse = [
+          {
+            kind: 'if',
+            test: elifCondition ? this.expr(elifCondition, depth) : { k: 'unknown', span: span(clause) },
+            body: elifBody ? this.block(elifBody, depth + 1) : [],
+            orelse,
+            span: span(clause),
+          },
+        ];
+      }
+    }
+    return { kind: 'if', test, body, orelse, span: span(node) };
+  }
+
+  private importStatement(node: SyntaxNode): PyImport | null {
+    if (node.type === 'future_import_statement') {
+      return { kind: 'from', module: '__future__', level: 0, names: [], star: false, span: span(node) };
+    }
+    if (node.type === 'import_statement') {
+      const names: PyImportedName[] = [];
+      for (const child of namedChildren(node)) {
+        if (child.type === 'dotted_name') names.push({ name: child.text, span: span(child) });
+        else if (child.type === 'aliased_import') {
+          const name = child.childForFieldName('name');
+          const alias = child.childForFieldName('alias');
+          if (name) names.push({ name: name.text, alias: alias?.text, span: span(child) });
+        }
+      }
+      return { kind: 'import', module: '', level: 0, names, star: false, span: span(node) };
+    }
+    const moduleNode = node.childForFieldName('module_name');
+    let module = '';
+    let level = 0;
+    if (moduleNode) {
+      if (moduleNode.type === 'relative_import') {
+        for (const part of namedChildren(moduleNode)) {
+          if (part.type === 'import_prefix') level = part.text.trim().length;
+          else if (part.type === 'dotted_name') module = part.text;
+        }
+      } else module = moduleNode.text;
+    }
+    const names: PyImportedName[] = [];
+    let star = false;
+    for (const child of namedChildren(node)) {
+      if (child === moduleNode || child.startIndex === moduleNode?.startIndex) continue;
+      if (child.type === 'wildcard_import') star = true;
+      else if (child.type === 'dotted_name') names.push({ name: child.text, span: span(child) });
+      else if (child.type === 'aliased_import') {
+        const name = child.childForFieldName('name');
+        const alias = child.childForFieldName('alias');
+        if (name) names.push({ name: name.text, alias: alias?.text, span: span(child) });
+      }
+    }
+    return { kind: 'from', module, level, names, star, span: span(node) };
+  }
+
+  private argumentList(node: SyntaxNode, depth: number, args: PyExpr[], keywords: PyKeyword[]): boolean {
+    let starred = false;
+    for (const child of namedChildren(node)) {
+      if (child.type === 'keyword_argument') {
+        const name = child.childForFieldName('name');
+        const value = child.childForFieldName('value');
+        if (name && value) keywords.push({ name: name.text, nameSpan: span(name), value: this.expr(value, depth + 1), span: span(child) });
+      } else if (child.type === 'list_splat' || child.type === 'dictionary_splat') {
+        starred = true;
+      } else {
+        args.push(this.expr(child, depth + 1));
+      }
+    }
+    return starred;
+  }
+
+  expr(node: SyntaxNode, depth: number): PyExpr {
+    const where = span(node);
+    if (depth > MAX_DEPTH) return { k: 'unknown', span: where };
+    switch (node.type) {
+      case 'string':
+        return readString(node) ?? { k: 'unknown', span: where };
+      case 'concatenated_string': {
+        let value = '';
+        let first: Extract<PyExpr, { k: 'str' }> | null = null;
+        for (const part of namedChildren(node)) {
+          const piece = part.type === 'string' ? readString(part) : null;
+          if (!piece) return { k: 'unknown', span: where };
+          first ??= piece;
+          value += piece.value;
+        }
+        return { k: 'str', value, quote: first?.quote ?? '"', prefix: first?.prefix ?? '', span: where };
+      }
+      case 'integer':
+      case 'float': {
+        const value = Number(node.text.replace(/_/g, ''));
+        return Number.isFinite(value) ? { k: 'num', value, span: where } : { k: 'unknown', span: where };
+      }
+      case 'true':
+        return { k: 'const', value: true, span: where };
+      case 'false':
+        return { k: 'const', value: false, span: where };
+      case 'none':
+        return { k: 'const', value: null, span: where };
+      case 'identifier':
+        return { k: 'name', id: node.text, span: where };
+      case 'attribute': {
+        const object = node.childForFieldName('object');
+        const attribute = node.childForFieldName('attribute');
+        if (!object || !attribute) return { k: 'unknown', span: where };
+        return { k: 'attr', object: this.expr(object, depth + 1), attr: attribute.text, attrSpan: span(attribute), span: where };
+      }
+      case 'call': {
+        const fn = node.childForFieldName('function');
+        const argumentsNode = node.childForFieldName('arguments');
+        if (!fn) return { k: 'unknown', span: where };
+        const args: PyExpr[] = [];
+        const keywords: PyKeyword[] = [];
+        let starred = false;
+        if (argumentsNode && argumentsNode.type === 'argument_list') starred = this.argumentList(argumentsNode, depth, args, keywords);
+        else if (argumentsNode) args.push({ k: 'unknown', span: span(argumentsNode) });
+        return { k: 'call', fn: this.expr(fn, depth + 1), args, keywords, starred, argsSpan: argumentsNode ? span(argumentsNode) : where, span: where };
+      }
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'expression_list': {
+        const items: PyExpr[] = [];
+        for (const child of namedChildren(node)) {
+          if (child.type === 'list_splat') {
+            const inner = namedChildren(child)[0];
+            items.push(inner ? { k: 'starred', value: this.expr(inner, depth + 1), span: span(child) } : { k: 'unknown', span: span(child) });
+          } else items.push(this.expr(child, depth + 1));
+        }
+        const k = node.type === 'expression_list' ? 'tuple' : node.type;
+        return { k: k as 'list' | 'tuple' | 'set', items, span: where };
+      }
+      case 'dictionary': {
+        const entries: { key: PyExpr; value: PyExpr }[] = [];
+        for (const child of namedChildren(node)) {
+          if (child.type !== 'pair') return { k: 'unknown', span: where };
+          const key = child.childForFieldName('key');
+          const value = child.childForFieldName('value');
+          if (key && value) entries.push({ key: this.expr(key, depth + 1), value: this.expr(value, depth + 1) });
+        }
+        return { k: 'dict', entries, span: where };
+      }
+      case 'parenthesized_expression': {
+        const inner = namedChildren(node)[0];
+        return inner ? this.expr(inner, depth + 1) : { k: 'unknown', span: where };
+      }
+      case 'binary_operator': {
+        const left = node.childForFieldName('left');
+        const right = node.childForFieldName('right');
+        const op = node.childForFieldName('operator');
+        if (!left || !right || !op) return { k: 'unknown', span: where };
+        return { k: 'binop', op: op.text, left: this.expr(left, depth + 1), right: this.expr(right, depth + 1), span: where };
+      }
+      case 'subscript': {
+        const value = node.childForFieldName('value');
+        const index = node.childForFieldName('subscript');
+        if (!value || !index) return { k: 'unknown', span: where };
+        return { k: 'subscript', object: this.expr(value, depth + 1), index: this.expr(index, depth + 1), span: where };
+      }
+      default: {
+        // Keep calls found inside other expressions (lambdas, comprehensions, conditionals) reachable.
+        const children: PyExpr[] = [];
+        if (node.namedChildCount > 0 && node.namedChildCount < 64) {
+          for (const child of namedChildren(node)) if (child.type !== 'ERROR') children.push(this.expr(child, depth + 1));
+        }
+        return children.length > 0 ? { k: 'unknown', span: where, children } : { k: 'unknown', span: where };
+      }
+    }
+  }
+}
+
+const STATEMENT_TYPES = new Set([
+  'expression_statement',
+  'import_statement',
+  'import_from_statement',
+  'class_definition',
+  'function_definition',
+  'decorated_definition',
+  'if_statement',
+  'try_statement',
+  'with_statement',
+  'for_statement',
+  'while_statement',
+]);
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
+
+function readString(node: SyntaxNode): Extract<PyExpr, { k: 'str' }> | null {
+  let opener = '';
+  let value = '';
+  for (let i = 0; i < node.childCount; i++) {
+    const part = node.child(i);
+    if (!part) continue;
+    switch (part.type) {
+      case 'string_start':
+        opener = part.text;
+        break;
+      case 'string_content':
+        value += part.text;
+        break;
+      case 'escape_sequence': {
+        const raw = part.text;
+        const simple = SIMPLE_ESCAPES[raw.slice(1)];
+        if (simple !== undefined) value += simple;
+        else if (/^\\x[0-9a-fA-F]{2}$/.test(raw) || /^\\u[0-9a-fA-F]{4}$/.test(raw) || /^\\U[0-9a-fA-F]{8}$/.test(raw)) {
+          value += String.fromCodePoint(parseInt(raw.slice(2), 16));
+        } else value += raw;
+        break;
+      }
+      case 'interpolation':
+        return null; // f-strings are not static values
+      case 'string_end':
+        break;
+      default:
+        if (part.type === 'ERROR' || part.isMissing) return null;
+    }
+  }
+  const match = /^([A-Za-z]*)('''|"""|'|")$/.exec(opener);
+  if (!match) return null;
+  const prefix = match[1].toLowerCase();
+  if (prefix.includes('b') || prefix.includes('f')) return null;
+  if (prefix.includes('r')) {
+    // Raw strings keep backslashes: re-read the source between the quotes.
+    const text = node.text;
+    value = text.slice(opener.length, text.length - match[2].length);
+  }
+  return { k: 'str', value, quote: match[2], prefix: match[1], span: span(node) };
+}
+
+function findSyntaxErrors(root: SyntaxNode): Span[] {
+  const out: Span[] = [];
+  const stack: SyntaxNode[] = [root];
+  while (stack.length > 0 && out.length < MAX_SYNTAX_ERRORS) {
+    const node = stack.pop()!;
+    if (node.type === 'ERROR' || node.isMissing) {
+      out.push(span(node));
+      continue;
+    }
+    if (!node.hasError) continue;
+    for (let i = node.childCount - 1; i >= 0; i--) {
+      const child = node.child(i);
+      if (child && (child.hasError || child.isMissing || child.type === 'ERROR')) stack.push(child);
+    }
+  }
+  return out.sort((a, b) => a.start - b.start);
+}
+
+/** `a.b.c` for a chain of names and attributes, else null. */
+export function dottedName(expr: PyExpr): string | null {
+  if (expr.k === 'name') return expr.id;
+  if (expr.k === 'attr') {
+    const head = dottedName(expr.object);
+    return head === null ? null : `${head}.${expr.attr}`;
+  }
+  return null;
+}
+
+export function keywordArgument(call: Extract<PyExpr, { k: 'call' }>, name: string): PyExpr | undefined {
+  return call.keywords.find((k) => k.name === name)?.value;
+}
+
+/** Visits an expression and every expression inside it, depth first. */
+export function forEachExpr(expr: PyExpr, visit: (e: PyExpr) => void): void {
+  const stack: PyExpr[] = [expr];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    visit(e);
+    switch (e.k) {
+      case 'attr':
+        stack.push(e.object);
+        break;
+      case 'call':
+        stack.push(e.fn, ...e.args, ...e.keywords.map((k) => k.value));
+        break;
+      case 'list':
+      case 'tuple':
+      case 'set':
+        stack.push(...e.items);
+        break;
+      case 'dict':
+        for (const entry of e.entries) stack.push(entry.key, entry.value);
+        break;
+      case 'binop':
+        stack.push(e.left, e.right);
+        break;
+      case 'subscript':
+        stack.push(e.object, e.index);
+        break;
+      case 'starred':
+        stack.push(e.value);
+        break;
+      case 'unknown':
+        if (e.children) stack.push(...e.children);
+        break;
+    }
+  }
+}
+
+/** Every expression of a statement list, including nested blocks and class/def bodies. */
+export function forEachStatement(statements: PyStatement[], visit: (s: PyStatement, depth: number) => void, depth = 0): void {
+  for (const s of statements) {
+    visit(s, depth);
+    switch (s.kind) {
+      case 'class':
+      case 'def':
+      case 'block':
+        forEachStatement(s.body, visit, depth + 1);
+        break;
+      case 'if':
+        forEachStatement(s.body, visit, depth + 1);
+        forEachStatement(s.orelse, visit, depth + 1);
+        break;
+      case 'try':
+        forEachStatement(s.body, visit, depth + 1);
+        for (const h of s.handlers) forEachStatement(h.body, visit, depth + 1);
+        forEachStatement(s.orelse, visit, depth + 1);
+        forEachStatement(s.finalbody, visit, depth + 1);
+        break;
+    }
+  }
+}
+
+/** The expressions directly held by a statement (not those of nested statements). */
+export function statementExprs(s: PyStatement): PyExpr[] {
+  switch (s.kind) {
+    case 'assign':
+      return [...s.targets, s.value];
+    case 'augassign':
+      return [s.target, s.value];
+    case 'expr':
+      return [s.value];
+    case 'class':
+      return [...s.bases, ...s.keywords.map((k) => k.value)];
+    case 'if':
+      return [s.test];
+    case 'return':
+      return s.value ? [s.value] : [];
+    default:
+      return [];
+  }
+}

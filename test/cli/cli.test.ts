@@ -1,0 +1,95 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EXAMPLE, REPO, copyToTemp, removeTemp } from '../helpers/paths';
+
+const BIN = path.join(REPO, 'bin', 'djswap.js');
+
+function run(args: string[], cwd = REPO, env: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('djswap CLI', () => {
+  it('prints its version and help', () => {
+    const version = run(['--version']);
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout.trim(), JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')).version);
+    const help = run(['check', '--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--format <format>/);
+  });
+
+  it('reports the example project in the JSON contract and exits 1', () => {
+    const result = run(['check', 'examples/mysite', '--format', 'json']);
+    assert.equal(result.code, 1, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.version, 1);
+    assert.deepEqual(report.projects, [{ root: 'examples/mysite', settings: 'examples/mysite/mysite/settings.py', apps: 10, models: 5, migrations: 4 }]);
+    const swp101 = report.diagnostics.find((d: { code: string }) => d.code === 'SWP101');
+    assert.deepEqual(
+      { ...swp101, message: undefined },
+      {
+        code: 'SWP101',
+        name: 'hard-coded-swappable-reference',
+        severity: 'error',
+        message: undefined,
+        file: 'examples/mysite/blog/models.py',
+        line: 16,
+        column: 32,
+        endLine: 16,
+        endColumn: 43,
+        fix: {
+          title: 'Replace with settings.AUTH_USER_MODEL',
+          safe: true,
+          edits: [{ file: 'examples/mysite/blog/models.py', line: 16, column: 32, endLine: 16, endColumn: 43, newText: 'settings.AUTH_USER_MODEL' }],
+        },
+      },
+    );
+    assert.deepEqual(Object.keys(report.summary).sort(), ['durationMs', 'errors', 'files', 'infos', 'warnings']);
+  });
+
+  it('exits 0 with --exit-zero, and with findings it does not select', () => {
+    assert.equal(run(['check', 'examples/mysite', '--exit-zero']).code, 0);
+    assert.equal(run(['check', 'examples/mysite', '--select', 'SWP101', '--ignore', 'SWP101']).code, 0);
+  });
+
+  it('gives exit code 2 and one clear line for usage errors', () => {
+    for (const [args, pattern] of [
+      [['check', 'no/such/folder'], /^djswap: no\/such\/folder: no such file or folder\n$/],
+      [['check', '--format', 'xml'], /argument 'xml' is invalid/],
+      [['check', '--select', 'XYZ1'], /'XYZ1' is not a rule code/],
+      [['check', '--bogus'], /unknown option '--bogus'/],
+      [['rule', 'SWP999'], /there is no rule SWP999/],
+    ] as [string[], RegExp][]) {
+      const result = run(args);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, pattern);
+      assert.equal(result.stderr.trim().split('\n').length, 1, `${args.join(' ')} printed more than one line:\n${result.stderr}`);
+    }
+  });
+
+  it('--fix applies safe fixes and a second run changes nothing', () => {
+    const copy = copyToTemp(EXAMPLE);
+    try {
+      const first = run(['check', '.', '--fix', '--select', 'SWP101'], copy);
+      assert.equal(first.code, 0, first.stdout + first.stderr);
+      assert.match(first.stderr, /Fixed 1 problem in 1 file/);
+      const fixed = fs.readFileSync(path.join(copy, 'blog', 'models.py'), 'utf8');
+      assert.match(fixed, /author = models\.ForeignKey\(settings\.AUTH_USER_MODEL, on_delete=models\.CASCADE, related_name="posts"\)/);
+      const second = run(['check', '.', '--fix', '--select', 'SWP101'], copy);
+      assert.equal(second.code, 0);
+      assert.equal(fs.readFileSync(path.join(copy, 'blog', 'models.py'), 'utf8'), fixed);
+    } finally {
+      removeTemp(copy);
+    }
+  });
+
+  it('lists rules and prints their documentation', () => {
+    assert.match(run(['rules']).stdout, /^SWP101 {2}hard-coded-swappable-reference/m);
+    const doc = run(['rule', 'swp101']);
+    assert.equal(doc.code, 0);
+    assert.equal(doc.stdout, fs.readFileSync(path.join(REPO, 'docs', 'rules', 'SWP101.md'), 'utf8'));
+  });
+});
