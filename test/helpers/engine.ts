@@ -30,8 +30,24 @@ export function applyFixOnDisk(diagnostic: EngineDiagnostic): string[] {
   return [...byFile.keys()];
 }
 
-/** A diagnostic's identity across edits that move it: code, file and message. */
-export function identity(d: EngineDiagnostic, root: string): string {
-  // Line numbers quoted in messages move when a fix inserts lines; the finding stays the same.
-  return `${d.code} ${path.relative(root, d.file)} ${d.message.replace(/\.py:\d+/g, '.py:N')}`;
+/**
+ * A finding's identity across edits that move it or change what its message quotes (line numbers,
+ * a setting's new value): the code, the file, and the source text it points at.
+ */
+export function identity(d: EngineDiagnostic, root: string, text: (file: string) => string | undefined): string {
+  const source = text(d.file) ?? '';
+  return `${d.code} ${path.relative(root, d.file)} ${JSON.stringify(source.slice(d.span.start, d.span.end))}`;
+}
+
+/** The entries of `list` that `allowed` does not account for, counting repeats. */
+export function notIn(list: string[], allowed: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const a of allowed) counts.set(a, (counts.get(a) ?? 0) + 1);
+  const out: string[] = [];
+  for (const item of list) {
+    const left = counts.get(item) ?? 0;
+    if (left > 0) counts.set(item, left - 1);
+    else out.push(item);
+  }
+  return out;
 }

@@ -251,7 +251,7 @@ export class DjangoProject {
     if (!resolved) {
       if (!app.dir && app.known?.migrations) return { ...app, migrations: 'known' };
       if (!app.dir) return { ...app, migrations: 'unknown' };
-      return { ...app, migrations: 'none', migrationsNote: `${app.label} has no migrations package (${migrationsModule})` };
+      return { ...app, migrations: 'none', migrationsNote: `no migrations package ${migrationsModule}` };
     }
     if (!resolved.dir) return { ...app, migrations: 'none', migrationsNote: `${migrationsModule} is a module, not a package` };
     if (!resolved.file) {
@@ -568,7 +568,7 @@ export class DjangoProject {
     for (const model of this.models) {
       if (!model.swappable || model.origin === 'builtin') continue;
       const where = model.file ? path.relative(this.config.root, model.file) : model.label;
-      add(model.swappable, model.label, `${model.label} (Meta.swappable in ${where})`, undefined, model);
+      add(model.swappable, model.label, `declared by Meta.swappable of ${model.label} in ${where}`, undefined, model);
       // swapper reads its settings with a default of its own.
       if (model.facts?.meta.swappable?.viaSwapper) bySetting.get(model.swappable)!.defaultAvailable = true;
     }

@@ -223,7 +223,11 @@ export class Workspace {
         const text = this.files.text(file);
         return text !== undefined && needles.some((n) => text.includes(n));
       }),
-      reusable: !entry.config.manageFile,
+      isReusable: (file) => {
+        if (!entry.config.manageFile) return true;
+        if (entry.config.sitePackages.some((site) => !path.relative(site, file).startsWith('..'))) return true;
+        return path.relative(entry.config.root, file).startsWith('..');
+      },
       relative,
       where: (location: Location) => {
         const parsed = this.files.parse(location.file);

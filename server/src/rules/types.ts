@@ -47,8 +47,11 @@ export interface RuleContext {
   file(path: string): ParsedFile | undefined;
   /** Python files of the project whose text contains one of the needles (a cheap prefilter before parsing). */
   filesContaining(needles: string[]): string[];
-  /** The project is a reusable app (no manage.py) rather than a site. */
-  reusable: boolean;
+  /**
+   * Code of a reusable app rather than of a site: the project has no manage.py, or the file lies
+   * outside the manage.py folder (a package beside the test project) or under site-packages.
+   */
+  isReusable(file: string): boolean;
   /** Paths relative to the project root, for messages. */
   relative(path: string): string;
   /** `file:line` for messages (1-based line). */
