@@ -316,10 +316,10 @@ export class DjangoProject {
     const decided = new Map<string, ModelInfo | null>();
     const decide = (qualified: string, seen: Set<string>): ModelInfo | null | undefined => {
       if (decided.has(qualified)) return decided.get(qualified);
-      const known = this.modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
-      if (known) return known;
+      // A class read from a file wins; built-in knowledge stands in for what is not read.
       const entry = byQualified.get(qualified) ?? this.reexported(qualified, byQualified);
-      if (!entry || seen.has(qualified)) return undefined;
+      if (!entry) return this.modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
+      if (seen.has(qualified)) return undefined;
       seen.add(qualified);
       const lineage: string[] = [];
       let isModel = false;
