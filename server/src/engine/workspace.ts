@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { DjangoProject, readManagePy, type ProjectConfig } from '../django/project';
+import { DJANGO_SUMMARY_OPTIONS } from '../django/summary';
 import type { Location } from '../django/source';
 import { RULES } from '../rules/registry';
 import type { Finding, Rule, RuleContext, Severity } from '../rules/types';
@@ -85,7 +86,7 @@ export class Workspace {
 
   constructor(private readonly options: WorkspaceOptions) {
     this.fs = options.fs ?? nodeFileSystem;
-    this.files = new FileCache(this.fs, options.parser, options.maxFileBytes);
+    this.files = new FileCache(this.fs, options.parser, options.maxFileBytes, DJANGO_SUMMARY_OPTIONS);
     this.overrides = options.overrides ?? {};
     this.env = options.env ?? process.env;
   }
@@ -219,10 +220,7 @@ export class Workspace {
     const context: RuleContext = {
       project,
       file: (file) => this.files.parse(file),
-      filesContaining: (needles) => entry.pythonFiles.filter((file) => {
-        const text = this.files.text(file);
-        return text !== undefined && needles.some((n) => text.includes(n));
-      }),
+      filesContaining: (needles) => entry.pythonFiles.filter((file) => needles.some((n) => this.files.contains(file, n))),
       isReusable: (file) => {
         if (!entry.config.manageFile) return true;
         if (entry.config.sitePackages.some((site) => !path.relative(site, file).startsWith('..'))) return true;

@@ -48,7 +48,8 @@ setting. The \`settings\` import is added when missing.`,
     // In graph order, so that a migration whose earlier migration in the same app is already flagged
     // for a setting is not flagged again: fixing the first orders the rest.
     const flagged = new Map<string, Set<string>>();
-    const ordered = [...project.migrations.values()].sort((a, b) => plan.indexOf(a.key) - plan.indexOf(b.key));
+    const position = new Map(plan.map((key, index) => [key, index]));
+    const ordered = [...project.migrations.values()].sort((a, b) => (position.get(a.key) ?? -1) - (position.get(b.key) ?? -1));
     for (const migration of ordered) {
       if (migration.origin !== 'workspace' || !migration.file) continue;
       const file = context.file(migration.file);

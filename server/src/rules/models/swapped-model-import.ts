@@ -47,7 +47,8 @@ uses. Models without a getter (django-rest-knox) get no fix: use \`apps.get_mode
     const swapped = project.swappables.filter((s) => s.inUse && s.swapped === true);
     const classes = swapped.map((state) => ({ state, qualified: defaultClassOf(state) })).filter((c): c is { state: SwappableState; qualified: string } => !!c.qualified);
     if (classes.length === 0) return [];
-    const needles = [...new Set(classes.map((c) => c.qualified.split('.')[0]))];
+    // `from django.contrib.auth.models import User` and `from django.contrib.auth import models` both name the package.
+    const needles = [...new Set(classes.map((c) => c.qualified.split('.').slice(0, -2).join('.') || c.qualified.split('.')[0]))];
     const findings: Finding[] = [];
     for (const path of context.filesContaining(needles)) {
       const role = project.files.get(path)?.role;
