@@ -441,18 +441,20 @@ class ModuleReader {
         case 'string_start':
           opener = this.text(part);
           break;
-        case 'string_content':
-          value += this.text(part);
-          break;
-        case 'escape_sequence': {
-          const raw = this.text(part);
-          const simple = SIMPLE_ESCAPES[raw.slice(1)];
-          if (simple !== undefined) value += simple;
-          else if (/^\\x[0-9a-fA-F]{2}$/.test(raw) || /^\\u[0-9a-fA-F]{4}$/.test(raw) || /^\\U[0-9a-fA-F]{8}$/.test(raw)) {
-            value += String.fromCodePoint(parseInt(raw.slice(2), 16));
-          } else value += raw;
+        case 'string_content': {
+          // Escape sequences are children of the content: decode them between the literal runs.
+          let at = part.startIndex;
+          for (const escape of part.childCount > 0 ? part.children : []) {
+            if (!escape || escape.type !== 'escape_sequence') continue;
+            value += this.source.slice(at, escape.startIndex) + decodeEscape(this.text(escape));
+            at = escape.endIndex;
+          }
+          value += this.source.slice(at, part.endIndex);
           break;
         }
+        case 'escape_sequence':
+          value += decodeEscape(this.text(part));
+          break;
         case 'interpolation':
           return null; // f-strings are not static values
         case 'string_end':
@@ -487,6 +489,13 @@ const STATEMENT_TYPES = new Set([
   'for_statement',
   'while_statement',
 ]);
+
+function decodeEscape(raw: string): string {
+  const simple = SIMPLE_ESCAPES[raw.slice(1)];
+  if (simple !== undefined) return simple;
+  if (/^\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})$/.test(raw)) return String.fromCodePoint(parseInt(raw.slice(2), 16));
+  return raw;
+}
 
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
 
