@@ -13,6 +13,9 @@ import { FileCache } from './files';
 import { nodeFileSystem, type FileSystem } from './fs';
 import { isSuppressed, suppressionsOf } from './suppressions';
 
+/** Paths that settings, models, migrations and app configs usually have. */
+const LIKELY_RELEVANT = /(\/migrations\/[^/]+\.py|\/models\.py|\/models\/.+\.py|settings[^/]*\.py|\/settings\/.+\.py|\/apps\.py|\/manage\.py)$/;
+
 export const RULE_DOCS_BASE = 'https://github.com/djswap/djswap/blob/main/docs/rules/';
 
 export interface EngineRange {
@@ -180,6 +183,24 @@ export class Workspace {
       if (parts.every((p) => /^[A-Za-z_]\w*$/.test(p))) return [make(scan.root, parts.join('.'), 'settings.py')];
     }
     return [];
+  }
+
+  /**
+   * Reads and parses the files a project is likely made of (settings, models, migrations, apps.py),
+   * in chunks, yielding to the event loop between them, so that indexing a large workspace never
+   * blocks requests for long. The analysis that follows finds them cached.
+   */
+  async prewarm(report: (done: number, total: number) => void, chunk = 32): Promise<void> {
+    const entries = this.discover();
+    const candidates = [...new Set(entries.flatMap((e) => e.pythonFiles))].filter((file) => LIKELY_RELEVANT.test(file.split(path.sep).join('/')));
+    for (let i = 0; i < candidates.length; i++) {
+      this.files.parse(candidates[i]);
+      if (i % chunk === chunk - 1) {
+        report(i + 1, candidates.length);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    report(candidates.length, candidates.length);
   }
 
   /** Builds every project from the (cached) files and runs the rules. */

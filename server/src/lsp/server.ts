@@ -11,6 +11,10 @@ import {
   type ExecuteCommandParams,
   type InitializeParams,
   type InitializeResult,
+  type Hover,
+  type Location,
+  type TextDocumentPositionParams,
+  MarkupKind,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
@@ -19,7 +23,7 @@ import { Session, type FileEvent } from '../engine/session';
 import type { EngineDiagnostic } from '../engine/workspace';
 import { loadPythonParser } from '../syntax/parser';
 import { LineIndex } from '../syntax/text';
-import { pathToUri, toLspDiagnostic, uriToPath } from './convert';
+import { pathToUri, toLspDiagnostic, toLspRange, uriToPath } from './convert';
 import { COMMANDS, PROJECT_MODEL_REQUEST, STATUS_NOTIFICATION, type DiagnosticData, type ProjectModelParams, type ProjectModelResult, type StatusParams } from './protocol';
 import { describeProjects } from '../engine/inspect';
 
@@ -101,6 +105,9 @@ export class DjswapServer {
       this.schedule();
     }));
     c.onCodeAction((p) => this.guardRequest('codeAction', [], () => this.codeActions(p)));
+    c.onHover((p) => this.guardRequest('hover', null, () => this.hover(p)));
+    c.onDefinition((p) => this.guardRequest('definition', [], () => this.locations(p, 'definition')));
+    c.onDeclaration((p) => this.guardRequest('declaration', [], () => this.locations(p, 'declaration')));
     c.onExecuteCommand((p) => this.guardRequest('executeCommand', null, () => this.executeCommand(p)));
     c.onRequest(PROJECT_MODEL_REQUEST, (p: ProjectModelParams) => this.guardRequest('projectModel', { markdown: '' }, () => this.projectModel(p)));
     c.onShutdown(() => {
@@ -137,6 +144,9 @@ export class DjswapServer {
           ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false }
           : true,
         executeCommandProvider: { commands: [COMMANDS.showDocumentation, COMMANDS.fixAllInWorkspace, COMMANDS.applyFixAllInFile] },
+        hoverProvider: true,
+        definitionProvider: true,
+        declarationProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: this.support.workspaceFolders } },
       },
       serverInfo: { name: 'djswap', version: VERSION },
@@ -171,6 +181,11 @@ export class DjswapServer {
     progress?.begin('Indexing Django project…', 0, undefined, false);
     this.status({ state: 'indexing', errors: 0, warnings: 0, infos: 0, files: 0 });
     const started = Date.now();
+    try {
+      await this.session?.prewarm((done, total) => progress?.report(total > 0 ? Math.round((done / total) * 100) : 100, `${done}/${total} files`));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error; // reported by the analysis below
+    }
     this.analyzeAndPublish();
     progress?.done();
     const files = this.session?.folders.reduce((n, w) => n + w.files.cachedFiles, 0) ?? 0;
@@ -410,6 +425,31 @@ export class DjswapServer {
       default:
         return null;
     }
+  }
+
+  private hover(params: TextDocumentPositionParams): Hover | null {
+    const file = uriToPath(params.textDocument.uri);
+    const session = this.session;
+    if (!file || !session) return null;
+    const offset = this.offsetOf(file, params.position);
+    const hover = offset === undefined ? undefined : session.hover(file, offset);
+    if (!hover) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: toLspRange(hover.range) };
+  }
+
+  private locations(params: TextDocumentPositionParams, kind: 'definition' | 'declaration'): Location[] {
+    const file = uriToPath(params.textDocument.uri);
+    const session = this.session;
+    if (!file || !session) return [];
+    const offset = this.offsetOf(file, params.position);
+    if (offset === undefined) return [];
+    const targets = kind === 'definition' ? session.definition(file, offset) : session.declaration(file, offset);
+    return targets.map((t) => ({ uri: pathToUri(t.file), range: toLspRange(t.range) }));
+  }
+
+  private offsetOf(file: string, position: { line: number; character: number }): number | undefined {
+    const text = this.session?.workspaceFor(file)?.files.text(file);
+    return text === undefined ? undefined : new LineIndex(text).offset({ line: position.line, column: position.character });
   }
 
   private projectModel(params: ProjectModelParams): ProjectModelResult {
