@@ -159,7 +159,15 @@ export class DjangoProject {
     if (config.manageFile) this.files.set(config.manageFile, { path: config.manageFile, role: 'manage' });
     this.settings = config.settingsModule
       ? evaluateSettings(config.settingsModule, this.resolver, tree)
-      : { module: '', files: [], values: new Map(), unresolvedStarImports: [], problems: ['no settings module was found'], };
+      : {
+          module: '',
+          files: [],
+          values: new Map(),
+          unresolvedStarImports: [],
+          problems: [
+            `${config.manageFile ? 'manage.py does not name the settings module with a literal string' : 'no settings module was found'}: set \`settings = "package.settings"\` under [tool.djswap] in pyproject.toml, the djswap.settingsModule setting, or --settings`,
+          ],
+        };
     for (const file of this.settings.files) this.files.set(file, { path: file, role: 'settings' });
     this.problems.push(...this.settings.problems);
     this.appsIncomplete = this.readInstalledApps();
@@ -579,6 +587,23 @@ export class DjangoProject {
       }
       this.swappables.push(state);
     }
+  }
+
+  /**
+   * Installed apps djswap could not read (packages outside the workspace): their labels are guessed
+   * from their module names, and an AppConfig may set another.
+   */
+  get unreadApps(): AppInfo[] {
+    return this.apps.filter((a) => a.origin === 'unknown');
+  }
+
+  /** Why an app label that matches no installed app may still be installed; undefined when it cannot be. */
+  labelUncertainty(label: string): string | undefined {
+    if (this.appsByLabel.has(label)) return undefined;
+    if (this.appsIncomplete) return 'INSTALLED_APPS is not fully known';
+    const unread = this.unreadApps;
+    if (unread.length === 0) return undefined;
+    return `unless one of the apps djswap cannot read (${unread.slice(0, 4).map((a) => a.entry).join(', ')}${unread.length > 4 ? ', ...' : ''}) has the label \`${label}\``;
   }
 
   swappable(setting: string): SwappableState | undefined {

@@ -170,6 +170,19 @@ export class Workspace {
     for (const manageFile of scan.manageFiles) {
       const parsed = this.files.parse(manageFile);
       const facts = parsed ? readManagePy(parsed) : { pathEntries: [] };
+      // manage.py may hand over to a module of the project (`from awx import manage`): look there too.
+      if (!facts.settingsModule && parsed) {
+        for (const imp of parsed.module.imports) {
+          const module = imp.kind === 'from' ? imp.module : imp.names[0]?.name;
+          if (!module || imp.level > 0) continue;
+          for (const candidate of [path.join(path.dirname(manageFile), ...module.split('.'), '__init__.py'), path.join(path.dirname(manageFile), ...module.split('.')) + '.py']) {
+            const imported = this.files.kind(candidate) === 'file' ? this.files.parse(candidate) : undefined;
+            const found = imported ? readManagePy(imported).settingsModule : undefined;
+            if (found) facts.settingsModule = found;
+          }
+          if (facts.settingsModule) break;
+        }
+      }
       out.push(make(path.dirname(manageFile), facts.settingsModule, 'manage.py', manageFile, facts.pathEntries));
     }
     if (out.length > 0) return out;

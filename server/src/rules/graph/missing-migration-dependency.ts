@@ -37,7 +37,7 @@ migrations removed too early.`,
       findings.push({
         file: origin.file,
         span: dependencySpan(origin, problem.index),
-        severity: 'error',
+        severity: project.labelUncertainty(app) ? 'warning' : 'error',
         message: `Django fails with \`NodeNotFoundError: ${problem.message}\`${hint}${hint.endsWith('?') ? '' : '.'}`,
       });
     }
@@ -47,7 +47,10 @@ migrations removed too early.`,
 
 export function hintFor(project: Parameters<Rule['check']>[0]['project'], app: string, name: string): string {
   const installed = project.appsByLabel.get(app);
-  if (!installed) return project.appsIncomplete ? '' : `: \`${app}\` is not in INSTALLED_APPS`;
+  if (!installed) {
+    const uncertainty = project.labelUncertainty(app);
+    return uncertainty ? ` — \`${app}\` matches no installed app, ${uncertainty}` : `: \`${app}\` is not in INSTALLED_APPS`;
+  }
   const names = project.graph.appNodes(app).map((k) => splitKey(k)[1]);
   if (names.length === 0) return `: \`${app}\` has no migrations`;
   const closest = closestName(name, names);

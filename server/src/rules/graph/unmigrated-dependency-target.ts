@@ -63,14 +63,15 @@ empty file first).`,
       if (!origin?.file || origin.origin !== 'workspace') continue;
       const entry = origin.dependencies?.entries[problem.index];
       const written = entry?.kind === 'key' ? `("${entry.app}", "${entry.name}")` : entry ? 'this swappable dependency' : 'a dependency';
+      const uncertainty = problem.reason === 'unknown-app' ? project.labelUncertainty(problem.app) : undefined;
       const message =
         problem.reason === 'unmigrated'
           ? `${written} points at \`${problem.app}\`, an app without migrations: Django drops the dependency silently, and \`migrate\` never creates ${problem.app}'s tables.`
-          : `Django fails with \`ValueError: ${problem.message}\`${problem.reason === 'unknown-app' ? ` (\`${problem.app}\` is not in INSTALLED_APPS)` : ''}.`;
+          : `Django fails with \`ValueError: ${problem.message}\`${problem.reason === 'unknown-app' ? (uncertainty ? ` — ${uncertainty}` : ` (\`${problem.app}\` is not in INSTALLED_APPS)`) : ''}.`;
       findings.push({
         file: origin.file,
         span: dependencySpan(origin, problem.index),
-        severity: problem.reason === 'unmigrated' ? 'warning' : 'error',
+        severity: problem.reason === 'unmigrated' || uncertainty ? 'warning' : 'error',
         message,
       });
     }

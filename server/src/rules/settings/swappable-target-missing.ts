@@ -33,10 +33,11 @@ AUTH_USER_MODEL = "users.User"`,
       const [appLabel, modelName] = state.value.split('.');
       const app = project.appsByLabel.get(appLabel);
       let problem: string | undefined;
+      const uncertainty = project.labelUncertainty(appLabel);
       if (!app) {
         if (project.appsIncomplete) continue;
         const closest = closestName(appLabel, project.apps.map((a) => a.label));
-        problem = `\`${appLabel}\` is not in INSTALLED_APPS${closest ? ` (did you mean \`${closest}\`?)` : ''}`;
+        problem = `\`${appLabel}\` ${uncertainty ? `matches no installed app, ${uncertainty}` : 'is not in INSTALLED_APPS'}${closest ? ` (did you mean \`${closest}\`?)` : ''}`;
       } else {
         if (app.origin === 'unknown') continue;
         const model = project.modelByLabel(state.value);
@@ -56,7 +57,7 @@ AUTH_USER_MODEL = "users.User"`,
       findings.push({
         file: assignment.location.file,
         span: assignment.valueSpan,
-        severity: 'error',
+        severity: !app && uncertainty ? 'warning' : 'error',
         message: `\`${state.setting}\` is "${state.value}", but ${problem}: Django fails with \`${django}\`.`,
       });
     }
