@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { RULES } from '../../server/src/rules/registry';
 import { describeEachBackend } from '../helpers/parsers';
 import { FIXTURES, copyToTemp, matchSnapshot, removeTemp } from '../helpers/paths';
-import { applyFixOnDisk, checkText, identity, notIn, workspaceOn } from '../helpers/engine';
+import { analyzed, applyFixOnDisk, checkText, identity, notIn } from '../helpers/engine';
 
 /** test/fixtures/<family>/<CODE>-<name>/: one mini Django project per rule, bad and good cases side by side. */
 function ruleFixtures(): { code: string; dir: string }[] {
@@ -34,17 +34,17 @@ describe('rule fixtures', () => {
 describeEachBackend('rule fixtures', (parser) => {
   for (const { code, dir } of ruleFixtures()) {
     describe(path.relative(FIXTURES, dir), () => {
-      it('reports what expected.snap says, and only that', () => {
-        const { text, diagnostics } = checkText(dir, parser(), { select: [code] });
+      it('reports what expected.snap says, and only that', async () => {
+        const { text, diagnostics } = await checkText(dir, parser(), { select: [code] });
         const { expected, actual } = matchSnapshot(path.join(dir, 'expected.snap'), text);
         assert.equal(actual, expected);
         assert.ok(diagnostics.length > 0, 'a fixture must have at least one positive case');
         assert.ok(diagnostics.every((d) => d.code === code));
       });
 
-      it('each fix removes its diagnostic, adds none, and leaves files that parse', () => {
+      it('each fix removes its diagnostic, adds none, and leaves files that parse', async () => {
         // A fix may clear other findings with the same cause (one setting defined for every read).
-        const { diagnostics } = checkText(dir, parser());
+        const { diagnostics } = await checkText(dir, parser());
         const fixable = diagnostics.filter((d) => d.code === code && d.fix);
         const rule = RULES.find((r) => r.code === code)!;
         if (rule.fix === 'none') {
@@ -55,14 +55,14 @@ describeEachBackend('rule fixtures', (parser) => {
         for (let i = 0; i < fixable.length; i++) {
           const copy = copyToTemp(dir);
           try {
-            const beforeWorkspace = workspaceOn(copy, parser());
-            const before = beforeWorkspace.analyze().diagnostics;
+            const { workspace: beforeWorkspace, result: beforeResult } = await analyzed(copy, parser());
+            const before = beforeResult.diagnostics;
             const target = before.filter((d) => d.code === code && d.fix)[i];
             const allowed = before.filter((d) => d !== target).map((d) => identity(d, copy, (f) => beforeWorkspace.files.text(f)));
             const label = `fix "${target.fix!.title}" at ${identity(target, copy, (f) => beforeWorkspace.files.text(f))}`;
             const changed = applyFixOnDisk(target);
-            const afterWorkspace = workspaceOn(copy, parser());
-            const after = afterWorkspace.analyze().diagnostics.map((d) => identity(d, copy, (f) => afterWorkspace.files.text(f)));
+            const { workspace: afterWorkspace, result: afterResult } = await analyzed(copy, parser());
+            const after = afterResult.diagnostics.map((d) => identity(d, copy, (f) => afterWorkspace.files.text(f)));
             assert.deepEqual(notIn(after, allowed), [], `${label} left its finding or added one`);
             for (const file of changed) {
               const parsed = afterWorkspace.files.parse(file)!;

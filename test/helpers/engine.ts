@@ -10,10 +10,16 @@ export function workspaceOn(root: string, parser: PythonParser, overrides: Parti
   return new Workspace({ roots: [root], parser, overrides, env });
 }
 
+/** A workspace analysed as `djswap check` does: histories loaded first. */
+export async function analyzed(root: string, parser: PythonParser, overrides: Partial<DjswapConfig> = {}, env: Record<string, string | undefined> = {}) {
+  const workspace = workspaceOn(root, parser, overrides, env);
+  await workspace.loadHistories();
+  return { workspace, result: workspace.analyze() };
+}
+
 /** What `djswap check` prints for a folder (no colour, paths relative to it). */
-export function checkText(root: string, parser: PythonParser, overrides: Partial<DjswapConfig> = {}): { text: string; diagnostics: EngineDiagnostic[]; workspace: Workspace } {
-  const workspace = workspaceOn(root, parser, overrides);
-  const result = workspace.analyze();
+export async function checkText(root: string, parser: PythonParser, overrides: Partial<DjswapConfig> = {}): Promise<{ text: string; diagnostics: EngineDiagnostic[]; workspace: Workspace }> {
+  const { workspace, result } = await analyzed(root, parser, overrides);
   const files = new Set(result.projects.flatMap((p) => [...p.project.files.keys()])).size;
   const text = renderText({ diagnostics: result.diagnostics, text: (f) => workspace.files.text(f), cwd: root, color: false, files, quiet: false, fixMode: false });
   return { text, diagnostics: result.diagnostics, workspace };

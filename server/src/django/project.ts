@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { dottedName, forEachExpr, forEachStatement, statementExprs, type PyExpr } from '../syntax/python';
 import { MigrationGraph, keyOf, type GraphNodeInput, type MigrationKey } from './graph';
+import type { AppliedHistory } from './history';
 import {
   BUILTIN_SWAPPABLES,
   MODEL_BASES,
@@ -146,6 +147,8 @@ export class DjangoProject {
   readonly files = new Map<string, ProjectFile>();
   readonly problems: string[] = [];
   readonly resolver: ModuleResolver;
+  /** The applied migrations of a database, when djswap was given them. */
+  readonly history?: AppliedHistory;
   private readonly modelsByLabel = new Map<string, ModelInfo>();
   private readonly modelsByQualified = new Map<string, ModelInfo>();
   private readonly scopes = new Map<string, ModuleScope | null>();
@@ -153,8 +156,9 @@ export class DjangoProject {
   constructor(
     readonly config: ProjectConfig,
     private readonly tree: SourceTree,
-    options: { applied?: Set<MigrationKey> } = {},
+    options: { history?: AppliedHistory } = {},
   ) {
+    this.history = options.history;
     this.resolver = new ModuleResolver(tree, [...config.sourceRoots, ...config.sitePackages]);
     if (config.manageFile) this.files.set(config.manageFile, { path: config.manageFile, role: 'manage' });
     this.settings = config.settingsModule
@@ -174,7 +178,7 @@ export class DjangoProject {
     this.readModels();
     this.readMigrations();
     this.readSwappables();
-    this.graph = this.buildGraph(options.applied);
+    this.graph = this.buildGraph(options.history ? new Set(options.history.applied) : undefined);
     this.findCreatingMigrations();
   }
 

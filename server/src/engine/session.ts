@@ -112,6 +112,11 @@ export class Session {
     return merged;
   }
 
+  async loadHistories(): Promise<void> {
+    for (const w of this.workspaces) await w.loadHistories();
+    this.generation++;
+  }
+
   async prewarm(report: (done: number, total: number) => void): Promise<void> {
     let offset = 0;
     for (const w of this.workspaces) {

@@ -9,6 +9,8 @@ import type { LineColumn } from '../syntax/text';
 import type { PythonParser, Span } from '../syntax/tree';
 import { mergeConfig, readPyprojectConfig, ruleEnabled, type DjswapConfig } from './config';
 import { scanWorkspace, type WorkspaceScan } from './discovery';
+import { loadHistory } from './history';
+import type { AppliedHistory } from '../django/history';
 import { FileCache } from './files';
 import { nodeFileSystem, type FileSystem } from './fs';
 import { isSuppressed, suppressionsOf } from './suppressions';
@@ -85,6 +87,8 @@ export class Workspace {
   private entries: ProjectEntry[] = [];
   private discovered = false;
   private overrides: Partial<DjswapConfig>;
+  /** Applied-migration histories by project root, loaded by loadHistories(). */
+  private readonly histories = new Map<string, AppliedHistory | { error: string }>();
   private readonly env: Record<string, string | undefined>;
 
   constructor(private readonly options: WorkspaceOptions) {
@@ -216,6 +220,21 @@ export class Workspace {
     report(candidates.length, candidates.length);
   }
 
+  /**
+   * Reads each project's applied migrations (a showmigrations file, or its SQLite database), for the
+   * rules that compare the code with what a database has applied. Needs the settings, so it builds
+   * the projects once without history first.
+   */
+  async loadHistories(): Promise<void> {
+    this.histories.clear();
+    for (const entry of this.discover()) {
+      if (!entry.options.enable) continue;
+      const project = new DjangoProject(entry.config, this.files);
+      const history = await loadHistory(project, this.fs, { historyFile: entry.options.history, database: entry.options.database });
+      if (history) this.histories.set(entry.config.root, history);
+    }
+  }
+
   /** Builds every project from the (cached) files and runs the rules. */
   analyze(onlyRules?: (rule: Rule) => boolean): AnalysisResult {
     const result: AnalysisResult = { projects: [], diagnostics: [], notes: [] };
@@ -223,7 +242,11 @@ export class Workspace {
     const seen = new Set<string>();
     for (const entry of entries) {
       if (!entry.options.enable) continue;
-      const project = new DjangoProject(entry.config, this.files);
+      const loaded = this.histories.get(entry.config.root);
+      const history = loaded && 'applied' in loaded ? loaded : undefined;
+      if (loaded && 'error' in loaded) result.notes.push(loaded.error);
+      for (const note of history?.notes ?? []) result.notes.push(`${path.relative(process.cwd(), history!.location)}: ${note}`);
+      const project = new DjangoProject(entry.config, this.files, { history });
       const summary: ProjectSummary = {
         root: entry.config.root,
         settingsModule: entry.config.settingsModule,

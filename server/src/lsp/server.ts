@@ -97,11 +97,13 @@ export class DjswapServer {
           events.push({ file, type });
         }
         this.session?.fileEvents(events);
-        this.schedule();
+        if (events.some((e) => /\.(sqlite3|db|sqlite)$|showmigrations|history/i.test(e.file))) void this.loadHistories().then(() => this.schedule());
+        else this.schedule();
       }),
     );
     c.onDidChangeConfiguration(() => this.guard('didChangeConfiguration', async () => {
       await this.applyConfiguration();
+      await this.loadHistories();
       this.schedule();
     }));
     c.onCodeAction((p) => this.guardRequest('codeAction', [], () => this.codeActions(p)));
@@ -157,7 +159,14 @@ export class DjswapServer {
     if (this.support.configuration) await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'djswap' });
     if (this.support.watchedFiles) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }, { globPattern: '**/migrations' }, { globPattern: '**/migrations/**' }],
+        watchers: [
+          { globPattern: '**/*.py' },
+          { globPattern: '**/pyproject.toml' },
+          { globPattern: '**/migrations' },
+          { globPattern: '**/migrations/**' },
+          { globPattern: '**/*.sqlite3' },
+          { globPattern: '**/*.txt' },
+        ],
       });
     }
     if (this.support.workspaceFolders) {
@@ -186,10 +195,20 @@ export class DjswapServer {
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error; // reported by the analysis below
     }
+    await this.loadHistories();
     this.analyzeAndPublish();
     progress?.done();
     const files = this.session?.folders.reduce((n, w) => n + w.files.cachedFiles, 0) ?? 0;
     this.log(`djswap: indexed ${files} files in ${Date.now() - started} ms`);
+  }
+
+  /** Applied migrations of each project's database: read at start, and again when a database or history file changes. */
+  private async loadHistories(): Promise<void> {
+    try {
+      await this.session?.loadHistories();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+    }
   }
 
   private async applyConfiguration(): Promise<void> {

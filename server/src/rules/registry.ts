@@ -1,5 +1,6 @@
 import { circularMigrationDependency } from './graph/circular-migration-dependency';
 import { conflictingMigrations } from './graph/conflicting-migrations';
+import { inconsistentMigrationHistory } from './graph/inconsistent-migration-history';
 import { missingMigrationDependency } from './graph/missing-migration-dependency';
 import { unknownRunBeforeTarget } from './graph/unknown-run-before-target';
 import { unmigratedDependencyTarget } from './graph/unmigrated-dependency-target';
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   conflictingMigrations,
   unknownRunBeforeTarget,
   unmigratedDependencyTarget,
+  inconsistentMigrationHistory,
   malformedSwappableSetting,
   swappableTargetMissing,
   undefinedSwappableSetting,
