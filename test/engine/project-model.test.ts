@@ -10,7 +10,7 @@ const PROJECTS = path.join(FIXTURES, 'projects');
 
 function load(parser: PythonParser, name: string, env: Record<string, string> = {}, overrides = {}) {
   const root = path.join(PROJECTS, name);
-  const result = workspaceOn(root, parser, overrides, env).analyze();
+  const result = workspaceOn(root, parser, overrides, { DJSWAP_GIT: '0', ...env }).analyze();
   const rel = (file: string | undefined) => (file ? path.relative(root, file).split(path.sep).join('/') : undefined);
   return { root, result, project: result.projects[0]?.project, rel };
 }

@@ -5,6 +5,7 @@ import { RULES } from '../../server/src/rules/registry';
 import { describeEachBackend } from '../helpers/parsers';
 import { FIXTURES, copyToTemp, matchSnapshot, removeTemp } from '../helpers/paths';
 import { analyzed, applyFixOnDisk, checkText, identity, notIn } from '../helpers/engine';
+import { replayGitHistory } from '../helpers/git';
 
 /** test/fixtures/<family>/<CODE>-<name>/: one mini Django project per rule, bad and good cases side by side. */
 function ruleFixtures(): { code: string; dir: string }[] {
@@ -35,7 +36,16 @@ describeEachBackend('rule fixtures', (parser) => {
   for (const { code, dir } of ruleFixtures()) {
     describe(path.relative(FIXTURES, dir), () => {
       it('reports what expected.snap says, and only that', async () => {
-        const { text, diagnostics } = await checkText(dir, parser(), { select: [code] });
+        // A fixture about version control brings its history: replayed into a temporary repository.
+        const history = path.join(dir, 'git-commits.json');
+        const root = fs.existsSync(history) ? replayGitHistory(dir, history) : dir;
+        let result: Awaited<ReturnType<typeof checkText>>;
+        try {
+          result = await checkText(root, parser(), { select: [code] }, root === dir ? undefined : {});
+        } finally {
+          if (root !== dir) removeTemp(root);
+        }
+        const { text, diagnostics } = result;
         const { expected, actual } = matchSnapshot(path.join(dir, 'expected.snap'), text);
         assert.equal(actual, expected);
         assert.ok(diagnostics.length > 0, 'a fixture must have at least one positive case');

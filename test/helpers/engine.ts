@@ -6,20 +6,26 @@ import { Workspace, type EngineDiagnostic } from '../../server/src/engine/worksp
 import type { DjswapConfig } from '../../server/src/engine/config';
 import type { PythonParser } from '../../server/src/syntax/tree';
 
-export function workspaceOn(root: string, parser: PythonParser, overrides: Partial<DjswapConfig> = {}, env: Record<string, string | undefined> = {}): Workspace {
+/** Fixtures live in this repository: their git history is not theirs, so git is off unless asked for. */
+export function workspaceOn(root: string, parser: PythonParser, overrides: Partial<DjswapConfig> = {}, env: Record<string, string | undefined> = { DJSWAP_GIT: '0' }): Workspace {
   return new Workspace({ roots: [root], parser, overrides, env });
 }
 
 /** A workspace analysed as `djswap check` does: histories loaded first. */
-export async function analyzed(root: string, parser: PythonParser, overrides: Partial<DjswapConfig> = {}, env: Record<string, string | undefined> = {}) {
+export async function analyzed(root: string, parser: PythonParser, overrides: Partial<DjswapConfig> = {}, env: Record<string, string | undefined> = { DJSWAP_GIT: '0' }) {
   const workspace = workspaceOn(root, parser, overrides, env);
   await workspace.loadHistories();
   return { workspace, result: workspace.analyze() };
 }
 
 /** What `djswap check` prints for a folder (no colour, paths relative to it). */
-export async function checkText(root: string, parser: PythonParser, overrides: Partial<DjswapConfig> = {}): Promise<{ text: string; diagnostics: EngineDiagnostic[]; workspace: Workspace }> {
-  const { workspace, result } = await analyzed(root, parser, overrides);
+export async function checkText(
+  root: string,
+  parser: PythonParser,
+  overrides: Partial<DjswapConfig> = {},
+  env?: Record<string, string | undefined>,
+): Promise<{ text: string; diagnostics: EngineDiagnostic[]; workspace: Workspace }> {
+  const { workspace, result } = await analyzed(root, parser, overrides, env);
   const files = new Set(result.projects.flatMap((p) => [...p.project.files.keys()])).size;
   const text = renderText({ diagnostics: result.diagnostics, text: (f) => workspace.files.text(f), cwd: root, color: false, files, quiet: false, fixMode: false });
   return { text, diagnostics: result.diagnostics, workspace };

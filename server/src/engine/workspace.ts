@@ -10,6 +10,7 @@ import type { PythonParser, Span } from '../syntax/tree';
 import { mergeConfig, readPyprojectConfig, ruleEnabled, type DjswapConfig } from './config';
 import { scanWorkspace, type WorkspaceScan } from './discovery';
 import { loadHistory } from './history';
+import { SettingHistory } from './setting-history';
 import type { AppliedHistory } from '../django/history';
 import { FileCache } from './files';
 import { nodeFileSystem, type FileSystem } from './fs';
@@ -89,11 +90,13 @@ export class Workspace {
   private overrides: Partial<DjswapConfig>;
   /** Applied-migration histories by project root, loaded by loadHistories(). */
   private readonly histories = new Map<string, AppliedHistory | { error: string }>();
+  private readonly settingHistory: SettingHistory;
   private readonly env: Record<string, string | undefined>;
 
   constructor(private readonly options: WorkspaceOptions) {
     this.fs = options.fs ?? nodeFileSystem;
     this.files = new FileCache(this.fs, options.parser, options.maxFileBytes, DJANGO_SUMMARY_OPTIONS);
+    this.settingHistory = new SettingHistory(options.parser);
     this.overrides = options.overrides ?? {};
     this.env = options.env ?? process.env;
   }
@@ -284,6 +287,10 @@ export class Workspace {
         return path.relative(entry.config.root, file).startsWith('..');
       },
       relative,
+      settingChange: (setting) => {
+        const state = project.swappable(setting);
+        return state && this.env.DJSWAP_GIT !== '0' ? this.settingHistory.changeOf(project, state) : undefined;
+      },
       where: (location: Location) => {
         const parsed = this.files.parse(location.file);
         const line = parsed ? parsed.lines.position(location.span.start).line + 1 : 0;

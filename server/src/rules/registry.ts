@@ -15,6 +15,7 @@ import { swappableMetaOnReplacement } from './models/swappable-meta-on-replaceme
 import { swappedModelImport } from './models/swapped-model-import';
 import { customUserModelNotConfigured } from './settings/custom-user-model-not-configured';
 import { malformedSwappableSetting } from './settings/malformed-swappable-setting';
+import { swappableSettingChangedAfterMigrations } from './settings/swappable-setting-changed-after-migrations';
 import { swappableTargetMissing } from './settings/swappable-target-missing';
 import { undefinedSwappableSetting } from './settings/undefined-swappable-setting';
 import type { Rule } from './types';
@@ -39,6 +40,7 @@ export const RULES: readonly Rule[] = [
   malformedSwappableSetting,
   swappableTargetMissing,
   undefinedSwappableSetting,
+  swappableSettingChangedAfterMigrations,
   customUserModelNotConfigured,
 ];
 

@@ -56,6 +56,17 @@ export interface RuleContext {
   relative(path: string): string;
   /** `file:line` for messages (1-based line). */
   where(location: Location): string;
+  /** When a swappable setting took its current value, from git; undefined outside a repository. */
+  settingChange(setting: string): SettingChangeFacts | undefined;
+}
+
+/** A swappable setting's change, from version control. */
+export interface SettingChangeFacts {
+  commit?: { hash: string; time: number; subject: string };
+  from?: string;
+  to: string;
+  /** `package` names who ships a migration that is not the project's (Django, django-oauth-toolkit...). */
+  before: { key: string; file?: string; commit?: { hash: string; time: number; subject: string }; package?: string }[];
 }
 
 export interface Rule {
