@@ -4,6 +4,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError, validateConfig, type DjswapConfig } from '../engine/config';
 import { fixToFixpoint } from '../engine/fixes';
 import { describeProjects, projectModelView } from '../engine/inspect';
+import { choosePlanSetting, planSwappableChange } from '../engine/plan';
 import { Workspace, type EngineDiagnostic } from '../engine/workspace';
 import { RULES, ruleByCode } from '../rules/registry';
 import { loadPythonParser } from '../syntax/parser';
@@ -90,6 +91,19 @@ export async function main(argv: string[], environment: CliEnvironment = { outpu
     .option('--settings <module>', 'the Django settings module to use')
     .action(async (target: string, options: { format: 'text' | 'json'; settings?: string }) => {
       exitCode = await inspect(target, options, environment);
+    });
+
+  program
+    .command('plan')
+    .description('write the plan for changing a swappable setting on the databases that exist (Markdown)')
+    .argument('[path]', 'the project folder', '.')
+    .option('--setting <name>', 'the swappable setting (default: the one that is swapped, else AUTH_USER_MODEL)')
+    .option('--to <label>', 'the model it should name, e.g. users.User')
+    .option('--settings <module>', 'the Django settings module to use')
+    .option('--history <file>', "a database's applied migrations (showmigrations --list output)")
+    .option('--database <file>', 'a SQLite database to read the applied migrations from')
+    .action(async (target: string, options: { setting?: string; to?: string; settings?: string; history?: string; database?: string }) => {
+      exitCode = await plan(target, options, environment);
     });
 
   program
@@ -278,6 +292,25 @@ export function unifiedDiff(name: string, before: string, after: string): string
   for (let i = top; i < endB; i++) lines.push(`+${b[i]}`);
   for (let i = endA; i < toA; i++) lines.push(` ${a[i]}`);
   return lines.join('\n') + '\n';
+}
+
+async function plan(
+  target: string,
+  options: { setting?: string; to?: string; settings?: string; history?: string; database?: string },
+  environment: CliEnvironment,
+): Promise<number> {
+  const { output, cwd } = environment;
+  const { roots } = resolveTargets([target], cwd);
+  const workspace = await makeWorkspace(roots, overridesFrom(options), environment.env);
+  await workspace.loadHistories();
+  const result = workspace.analyze(() => false);
+  const first = result.projects[0];
+  if (!first) throw new UsageError(`${target}: no Django project found`);
+  const setting = options.setting ?? choosePlanSetting(first.project);
+  if (!first.project.swappable(setting)) throw new UsageError(`--setting: '${setting}' is not a swappable setting of this project`);
+  if (options.to !== undefined && !/^[A-Za-z_]\w*\.[A-Za-z_]\w*$/.test(options.to)) throw new UsageError(`--to: '${options.to}' is not of the form app_label.ModelName`);
+  output.out(planSwappableChange(first.project, { setting, target: options.to, change: workspace.settingChange(first.project, setting) }));
+  return 0;
 }
 
 async function inspect(target: string, options: { format: 'text' | 'json'; settings?: string }, environment: CliEnvironment): Promise<number> {
