@@ -181,6 +181,20 @@ function failOnUnreadable(workspace: Workspace, cwd: string): void {
   throw new UsageError(`cannot read ${displayPath(unreadable[0], cwd)}: ${unreadableReason(unreadable[0])}${more}`);
 }
 
+/**
+ * A settings module named by the configuration (--settings, [tool.djswap] settings,
+ * DJANGO_SETTINGS_MODULE) that does not exist: nothing would be checked, which must not pass.
+ */
+function failOnMissingSettings(result: AnalysisResult, cwd: string): void {
+  const from = { configuration: '--settings', 'pyproject.toml': '[tool.djswap] settings in pyproject.toml', environment: 'DJANGO_SETTINGS_MODULE' } as const;
+  for (const { summary } of result.projects) {
+    if (!summary.settingsModule || summary.settingsFile) continue;
+    const source = from[summary.settingsSource as keyof typeof from];
+    if (!source) continue;
+    throw new UsageError(`settings module '${summary.settingsModule}' (from ${source}) was not found under ${displayPath(summary.root, cwd)}`);
+  }
+}
+
 /** Writes fixed texts back, keeping a byte-order mark the file had. */
 function writeFixes(run: FixRun, cwd: string): void {
   for (const [file, change] of run.changed) {
@@ -220,6 +234,7 @@ export async function check(paths: string[], options: CheckOptions, environment:
     progress.step(`djswap: checking ${plural(pythonFiles, 'file')} in ${plural(entries.length, 'project')}…`, pythonFiles);
     result = workspace.analyze((rule) => selection.keep(rule.code));
     failOnUnreadable(workspace, cwd);
+    failOnMissingSettings(result, cwd);
   } finally {
     progress.clear();
   }
