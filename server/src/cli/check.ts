@@ -40,6 +40,7 @@ export interface CliEnvironment {
   env: Record<string, string | undefined>;
 }
 
+const DISABLED = 'checking is turned off here by `enable = false` under [tool.djswap] in pyproject.toml';
 const NO_PROJECT = 'no Django project found (looked for manage.py, [tool.djswap] settings in pyproject.toml, DJANGO_SETTINGS_MODULE, a lone settings.py)';
 
 /** Rule codes from the command line, validated like the configuration's. */
@@ -241,7 +242,8 @@ export async function check(paths: string[], options: CheckOptions, environment:
   const report = (list: EngineDiagnostic[]) => list.filter((d) => selection.keep(d.code) && targets.inScope(d.file));
   let diagnostics = report(result.diagnostics);
   const projectFiles = [...new Set(result.projects.flatMap((p) => [...p.project.files.keys()]))].filter(targets.inScope);
-  const notes = [...(result.projects.length === 0 ? [NO_PROJECT] : []), ...result.notes];
+  const disabled = workspace.discover().length > 0 && result.projects.length === 0;
+  const notes = [...(disabled ? [DISABLED] : result.projects.length === 0 ? [NO_PROJECT] : []), ...result.notes];
   const say = (line: string) => {
     if (!options.quiet) output.err(line);
   };
