@@ -105,21 +105,34 @@ function within(file: string, dir: string): boolean {
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
 
-/** The nearest folder at or above `dir` that holds a manage.py: the project a path belongs to. */
-function projectRootAbove(dir: string): string | undefined {
-  for (let current = dir; ; current = path.dirname(current)) {
-    try {
-      if (fs.statSync(path.join(current, 'manage.py')).isFile()) return current;
-    } catch {
-      // not here
-    }
-    if (path.dirname(current) === current) return undefined;
+function holds(dir: string, name: string): boolean {
+  try {
+    return fs.statSync(path.join(dir, name)).isFile();
+  } catch {
+    return false;
   }
 }
 
 /**
- * Each path is analysed within its project (the nearest manage.py at or above it; else the folder
- * itself, or for a file the working directory or its folder), and only findings under the paths
+ * The project a folder belongs to: the nearest folder at or above it with a manage.py; else with a
+ * pyproject.toml (not above the working directory); else the working directory when the folder is
+ * in it, or the folder itself.
+ */
+function projectRootOf(dir: string, cwd: string): string {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (holds(current, 'manage.py')) return current;
+    if (path.dirname(current) === current) break;
+  }
+  const inside = within(dir, cwd);
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (holds(current, 'pyproject.toml')) return current;
+    if (path.dirname(current) === current || (inside && current === cwd)) break;
+  }
+  return inside ? cwd : dir;
+}
+
+/**
+ * Each path is analysed within its project (see projectRootOf), and only findings under the paths
  * given are reported: the migration graph needs the whole project even to check one file.
  */
 export function resolveTargets(paths: string[], cwd: string): Targets {
@@ -141,7 +154,7 @@ export function resolveTargets(paths: string[], cwd: string): Targets {
         throw new UsageError(`${given}: cannot read this folder: ${unreadableReason(full)}`);
       }
       dirs.push(full);
-      roots.push(projectRootAbove(full) ?? full);
+      roots.push(projectRootOf(full, cwd));
     } else if (stat.isFile()) {
       try {
         fs.accessSync(full, fs.constants.R_OK);
@@ -149,7 +162,7 @@ export function resolveTargets(paths: string[], cwd: string): Targets {
         throw new UsageError(`${given}: cannot read this file: ${unreadableReason(full)}`);
       }
       files.add(full);
-      roots.push(projectRootAbove(path.dirname(full)) ?? (within(full, cwd) ? cwd : path.dirname(full)));
+      roots.push(projectRootOf(path.dirname(full), cwd));
     } else {
       throw new UsageError(`${given}: not a file or folder`);
     }
