@@ -44,7 +44,7 @@ export async function main(argv: string[], environment: CliEnvironment = { outpu
   program
     .command('check')
     .description('check Django projects for swappable-model problems')
-    .argument('[paths...]', 'folders or files to check (default: the current folder)', ['.'])
+    .argument('[paths...]', 'folders or files to check', ['.'])
     .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('text'))
     .option('--select <codes>', 'rule codes or prefixes to report, comma-separated (e.g. SWP1,SWP201); replaces pyproject.toml\'s select and ignore', collect)
     .option('--ignore <codes>', 'rule codes or prefixes not to report, comma-separated', collect)
