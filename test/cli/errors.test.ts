@@ -22,6 +22,15 @@ function asUnprivileged(): { uid: number; gid: number } | undefined | null {
   return process.getuid() === 0 ? { uid: 65534, gid: 65534 } : null;
 }
 
+function canRead(file: string): boolean {
+  try {
+    fs.readFileSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 describe('djswap check: every error is exit code 2 and one clear line', () => {
   describe('on the command line', () => {
     const cases: [string[], RegExp][] = [
@@ -94,6 +103,7 @@ describe('djswap check: every error is exit code 2 and one clear line', () => {
         const file = path.join(copy, relative);
         if (!fs.existsSync(file)) fs.writeFileSync(file, '[tool.djswap]\n');
         fs.chmodSync(file, 0o000);
+        if (user === null && canRead(file)) context.skip(); // a file system that ignores permissions
         const result = djswapProcess(args, copy, {}, user ?? {});
         assertUsageError(result, pattern, relative);
       } finally {
