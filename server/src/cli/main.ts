@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../engine/config';
 import { describeProjects, projectModelView } from '../engine/inspect';
@@ -148,10 +147,7 @@ interface PlanOptions {
 async function plan(target: string, options: PlanOptions, environment: CliEnvironment): Promise<number> {
   const { output, cwd } = environment;
   const { roots } = resolveTargets([target], cwd);
-  const overrides = selectionOf(options).overrides;
-  if (options.history !== undefined) overrides.history = path.resolve(cwd, options.history);
-  if (options.database !== undefined) overrides.database = path.resolve(cwd, options.database);
-  const workspace = new Workspace({ roots, parser: await loadPythonParser(), overrides, env: environment.env });
+  const workspace = new Workspace({ roots, parser: await loadPythonParser(), overrides: selectionOf(options, cwd).overrides, env: environment.env });
   await workspace.loadHistories();
   const result = workspace.analyze(() => false);
   const first = result.projects[0];
