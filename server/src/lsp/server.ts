@@ -503,9 +503,14 @@ export class DjswapServer {
     this.connection.console.log(message);
   }
 
-  private withPath(uri: string, work: (file: string) => void): void {
+  /**
+   * Document events wait for the parser: one that arrived before it loaded would otherwise be lost.
+   * Awaiting the same promise keeps them in the order they came.
+   */
+  private async withPath(uri: string, work: (file: string) => void): Promise<void> {
     const file = uriToPath(uri);
     if (!file) return;
+    await this.ready;
     work(file);
     this.schedule();
   }
