@@ -6,11 +6,13 @@ import {
   PLAN_REQUEST,
   PROJECT_MODEL_REQUEST,
   STATUS_NOTIFICATION,
+  type MigrationGraphParams,
   type PlanParams,
   type ProjectModelParams,
   type ProjectModelResult,
   type StatusParams,
 } from '../../server/src/lsp/protocol';
+import { showMigrationGraph } from './graph-panel';
 
 let client: LanguageClient | undefined;
 let status: vscode.StatusBarItem | undefined;
@@ -37,6 +39,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     outputChannel: output,
     diagnosticCollectionName: 'djswap',
+    initializationOptions: { commandLinks: true },
+    // Hovers link to djswap's own commands (show the migration graph).
+    markdown: { isTrusted: { enabledCommands: [CLIENT_COMMANDS.showMigrationGraph] } },
   };
   client = new LanguageClient('djswap', 'djswap', serverOptions, clientOptions);
 
@@ -53,6 +58,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const result = await client?.sendRequest<ProjectModelResult>(PLAN_REQUEST, { uri } satisfies PlanParams);
       const document = await vscode.workspace.openTextDocument({ content: result?.markdown ?? 'djswap is not running.', language: 'markdown' });
       await vscode.window.showTextDocument(document, { preview: false });
+    }),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.showMigrationGraph, async (args?: MigrationGraphParams) => {
+      if (client) await showMigrationGraph(client, args);
     }),
     vscode.commands.registerCommand(CLIENT_COMMANDS.showProjectModel, async () => {
       const uri = vscode.window.activeTextEditor?.document.uri.toString();

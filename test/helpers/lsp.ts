@@ -59,12 +59,13 @@ export class LspTestClient {
     for (const w of waiters) w();
   }
 
-  async initialize(root: string, capabilities: Record<string, unknown> = DEFAULT_CAPABILITIES): Promise<unknown> {
+  async initialize(root: string, capabilities: Record<string, unknown> = DEFAULT_CAPABILITIES, initializationOptions?: unknown): Promise<unknown> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uriOf(root),
       workspaceFolders: [{ uri: uriOf(root), name: path.basename(root) }],
       capabilities,
+      initializationOptions,
     });
     await this.connection.sendNotification('initialized', {});
     return result;

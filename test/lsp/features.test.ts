@@ -152,4 +152,33 @@ describe('language server features', function () {
     await client.waitFor('SWP101 and SWP102 go', () => client.diagnosticsOf(file('blog/models.py'))?.length === 0 && client.diagnosticsOf(file('blog/views.py'))?.length === 0);
     assert.equal(client.diagnosticsOf(file('oauth/migrations/0001_initial.py'))?.[0]?.code, 'SWP201');
   });
+  it('djswap/migrationGraph draws the graph around the migration in the editor, with its problems and where each node lives', async () => {
+    const migration = file('oauth/migrations/0001_initial.py');
+    const result = (await client.connection.sendRequest('djswap/migrationGraph', { uri: uriOf(migration) })) as {
+      title: string;
+      svg: string;
+      nodes: { key: string; uri?: string; line?: number; problems: string[] }[];
+    };
+    assert.match(result.title, /oauth\.0001_initial/);
+    assert.match(result.svg, /^(<\?xml[^>]*>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--[^]*?-->\s*)*<svg /);
+    assert.match(result.svg, /id="oauth\.0001_initial"/);
+    const oauth = result.nodes.find((n) => n.key === 'oauth.0001_initial');
+    assert.equal(oauth?.uri, uriOf(migration));
+    assert.match(fs.readFileSync(migration, 'utf8').split('\n')[oauth!.line! - 1], /^class Migration\(/);
+    assert.ok(oauth?.problems.some((p) => p.startsWith('SWP201')), JSON.stringify(oauth?.problems));
+    assert.ok(result.nodes.some((n) => n.key === 'oauth2_provider.0001_initial'), 'the migration it must run before is drawn');
+  });
+
+  it('a hover links to the migration graph only for a client that can follow command links', async () => {
+    const plain = (await hover('blog/migrations/0002_assign_orphan_posts.py', '("blog", "0001_initial")', 3))!.contents.value;
+    assert.doesNotMatch(plain, /command:/);
+    await client.stop();
+    client = new LspTestClient();
+    await client.initialize(root, undefined, { commandLinks: true });
+    await client.waitFor('workspace diagnostics', () => client.diagnosticsOf(file('blog/models.py'))?.length);
+    const linked = (await hover('blog/migrations/0002_assign_orphan_posts.py', '("blog", "0001_initial")', 3))!.contents.value;
+    const link = /\[Show the migration graph\]\(command:djswap\.showMigrationGraph\?([^)]+)\)$/.exec(linked);
+    assert.ok(link, linked);
+    assert.deepEqual(JSON.parse(decodeURIComponent(link[1])), [{ around: 'blog.0001_initial', uri: uriOf(file('blog/migrations/0002_assign_orphan_posts.py')) }]);
+  });
 });

@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../engine/config';
 import { describeProjects, projectModelView } from '../engine/inspect';
 import { choosePlanSetting, planSwappableChange } from '../engine/plan';
+import { buildGraphView, toDot, toMermaid, toSvg } from '../engine/graph-view';
 import { Workspace } from '../engine/workspace';
 import { RULES, ruleByCode } from '../rules/registry';
 import { loadPythonParser } from '../syntax/parser';
@@ -84,6 +85,22 @@ export async function main(argv: string[], environment: CliEnvironment = { outpu
     });
 
   program
+    .command('graph')
+    .description('draw the migration graph (or the part around an app or a migration), with swappable edges and problems marked')
+    .argument('[path]', 'the project folder', '.')
+    .option('--app <label>', 'only this app and its neighbours')
+    .option('--around <app.migration>', 'only the migrations around this one')
+    .option('--depth <n>', 'how many dependency steps around --around', '2')
+    .option('--no-collapse', 'draw every migration of long linear runs')
+    .addOption(new Option('--format <format>', 'output format').choices(['dot', 'mermaid', 'svg']).default('dot'))
+    .option('--settings <module>', 'the Django settings module to use')
+    .option('--history <file>', "a database's applied migrations (showmigrations --list output), to mark what is applied")
+    .option('--database <file>', 'a SQLite database to read the applied migrations from')
+    .action(async (target: string, options: GraphOptions) => {
+      exitCode = await graph(target, options, environment);
+    });
+
+  program
     .command('rules')
     .description('list the rules')
     .action(() => {
@@ -134,6 +151,36 @@ export async function main(argv: string[], environment: CliEnvironment = { outpu
     output.err(`djswap: internal error, please report it: ${message}\n`);
     return 2;
   }
+}
+
+interface GraphOptions {
+  app?: string;
+  around?: string;
+  depth: string;
+  collapse: boolean;
+  format: 'dot' | 'mermaid' | 'svg';
+  settings?: string;
+  history?: string;
+  database?: string;
+}
+
+async function graph(target: string, options: GraphOptions, environment: CliEnvironment): Promise<number> {
+  const { output, cwd } = environment;
+  const depth = Number(options.depth);
+  if (!Number.isInteger(depth) || depth < 0 || depth > 50) throw new UsageError(`--depth: '${options.depth}' is not a whole number from 0 to 50`);
+  if (options.around !== undefined && !/^[A-Za-z_]\w*\.\w+$/.test(options.around)) throw new UsageError(`--around: '${options.around}' is not of the form app_label.migration_name`);
+  const { roots } = resolveTargets([target], cwd);
+  const workspace = new Workspace({ roots, parser: await loadPythonParser(), overrides: selectionOf(options, cwd).overrides, env: environment.env });
+  await workspace.loadHistories();
+  const result = workspace.analyze();
+  const first = result.projects[0];
+  if (!first) throw new UsageError(`${target}: no Django project found`);
+  const { project } = first;
+  if (options.app !== undefined && !project.appsByLabel.has(options.app)) throw new UsageError(`--app: there is no installed app '${options.app}'`);
+  if (options.around !== undefined && !project.graph.canonical(options.around)) throw new UsageError(`--around: there is no migration ${options.around}`);
+  const view = buildGraphView(project, result.diagnostics, { app: options.app, around: options.around, depth, collapse: options.collapse });
+  output.out(options.format === 'svg' ? await toSvg(view) : options.format === 'mermaid' ? toMermaid(view) : toDot(view));
+  return 0;
 }
 
 interface PlanOptions {

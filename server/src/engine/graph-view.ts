@@ -85,7 +85,8 @@ export function buildGraphView(project: DjangoProject, diagnostics: EngineDiagno
       const consumer = /run before `([\w.]+)`/.exec(d.message)?.[1];
       if (consumer) extraEdges.push({ from: migration.key, to: consumer, kind: 'needed', label: 'run_before needed', problem: d.message });
     }
-    if (['SWP201', 'SWP202', 'SWP203', 'SWP205', 'SWP301', 'SWP303', 'SWP304', 'SWP305', 'SWP306'].includes(d.code)) note(migration.key, `${d.code}: ${d.message}`);
+    // Every finding in a migration's file is a problem of that migration; cycles and conflicts are noted above.
+    if (d.code !== 'SWP302' && d.code !== 'SWP303') note(migration.key, `${d.code}: ${d.message}`);
   }
   if (applied) {
     for (const key of applied) {
@@ -275,10 +276,10 @@ function nodeId(view: GraphView, key: string): string {
 }
 
 export function toDot(view: GraphView): string {
-  const lines = ['digraph migrations {', `  label=${quote(view.title)};`, '  labelloc=t;', '  rankdir=TB;', '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=9];'];
+  const lines = ['digraph migrations {', `  label=${quote(view.title)};`, '  labelloc=t;', '  rankdir=TB;', '  fontname="Helvetica";', '  node [shape=box, style="rounded,filled", fillcolor="#ffffff", fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=9];'];
   const apps = [...new Set(view.nodes.map((n) => n.app))].sort();
   for (const app of apps) {
-    lines.push(`  subgraph ${quote(`cluster_${app}`)} {`, `    label=${quote(app)};`, '    style="rounded";', '    color="#999999";');
+    lines.push(`  subgraph ${quote(`cluster_${app}`)} {`, `    label=${quote(app)};`, '    style="rounded";', '    color="#999999";', '    fontname="Helvetica";');
     for (const n of view.nodes.filter((node) => node.app === app)) {
       const attrs: string[] = [`label=${quote(n.label)}`, `id=${quote(n.key ?? n.id)}`];
       if (n.kind === 'missing') attrs.push('style="dashed"', 'color="#d32f2f"', 'fontcolor="#d32f2f"');

@@ -15,6 +15,8 @@ import type { EngineDiagnostic } from './workspace';
 export interface HoverInfo {
   markdown: string;
   span: Span;
+  /** Where a migration graph of what is hovered would be centred, for editors that can draw one. */
+  graphFocus?: { around?: string; app?: string };
 }
 
 export interface NavigationTarget {
@@ -121,7 +123,28 @@ export function hoverAt(context: NavigationContext, offset: number): HoverInfo |
     span ??= d.span;
   }
   if (sections.length === 0 || !span) return undefined;
-  return { markdown: sections.join('\n\n---\n\n'), span };
+  return { markdown: sections.join('\n\n---\n\n'), span, graphFocus: subject ? graphFocusOf(context, subject) : undefined };
+}
+
+function graphFocusOf(context: NavigationContext, subject: Subject): HoverInfo['graphFocus'] {
+  const { project } = context;
+  switch (subject.kind) {
+    case 'migration-reference': {
+      const key = project.graph.canonical(subject.key);
+      return key ? { around: key } : undefined;
+    }
+    case 'swappable-dependency': {
+      const here = project.migrationOfFile(context.file.path);
+      return here ? { around: here.key } : undefined;
+    }
+    case 'setting-assignment': {
+      const state = project.swappable(subject.setting);
+      if (state?.creatingMigration) return { around: state.creatingMigration };
+      return state?.targetApp ? { app: state.targetApp.label } : undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 function firstParagraph(text: string): string {

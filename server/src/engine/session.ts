@@ -3,6 +3,7 @@ import type { PythonParser } from '../syntax/tree';
 import type { DjswapConfig } from './config';
 import { declarationAt, definitionAt, hoverAt, type HoverInfo, type NavigationContext } from './navigation';
 import { choosePlanSetting, planSwappableChange } from './plan';
+import { buildGraphView, toSvg, type GraphView } from './graph-view';
 import type { EngineRange } from './workspace';
 import type { TextChange } from './files';
 import { fixToFixpoint, type FixRun } from './fixes';
@@ -172,6 +173,22 @@ export class Session {
     const setting = options.setting ?? choosePlanSetting(owner.project);
     const workspace = this.workspaceFor(owner.config.root) ?? this.workspaces[0];
     return planSwappableChange(owner.project, { setting, target: options.target, change: workspace?.settingChange(owner.project, setting) });
+  }
+
+  /** The migration graph around what `file` is (a migration, an app), rendered to SVG. */
+  async graph(options: { file?: string; app?: string; around?: string; depth?: number }): Promise<{ view: GraphView; svg: string } | undefined> {
+    const result = this.current();
+    const owner =
+      (options.file ? result.projects.find((p) => p.project.files.has(options.file!) || !path.relative(p.config.root, options.file!).startsWith('..')) : undefined) ?? result.projects[0];
+    if (!owner) return undefined;
+    const { project } = owner;
+    let { app, around } = options;
+    if (!app && !around && options.file) {
+      around = project.migrationOfFile(options.file)?.key;
+      if (!around) app = project.appOfFile(options.file)?.label;
+    }
+    const view = buildGraphView(project, result.diagnostics, { app, around, depth: options.depth ?? 2 });
+    return { view, svg: await toSvg(view) };
   }
 
   private targets(list: { file: string; span: { start: number; end: number } }[]): SessionTarget[] {

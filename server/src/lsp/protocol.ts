@@ -16,6 +16,7 @@ export const CLIENT_COMMANDS = {
   fixAllInWorkspace: 'djswap.fixAllInWorkspace',
   showOutput: 'djswap.showOutput',
   planSwappableChange: 'djswap.planSwappableChange',
+  showMigrationGraph: 'djswap.showMigrationGraph',
 } as const;
 
 /** Request: the project model as text, for "djswap: Show Project Model". */
@@ -34,6 +35,22 @@ export interface PlanParams {
   uri?: string;
   setting?: string;
   target?: string;
+}
+
+/** Request: the migration graph as SVG, for "djswap: Show Migration Graph". */
+export const MIGRATION_GRAPH_REQUEST = 'djswap/migrationGraph';
+export interface MigrationGraphParams {
+  /** The file the user is in: a migration focuses the graph around it, a file of an app on that app. */
+  uri?: string;
+  app?: string;
+  around?: string;
+  depth?: number;
+}
+export interface MigrationGraphResult {
+  title: string;
+  svg: string;
+  /** What a click on a node opens, and the problems shown for it. */
+  nodes: { key: string; uri?: string; line?: number; problems: string[] }[];
 }
 
 /** Notification from the server: what the status bar shows. */

@@ -25,11 +25,15 @@ import { loadPythonParser } from '../syntax/parser';
 import { LineIndex } from '../syntax/text';
 import { pathToUri, toLspDiagnostic, toLspRange, uriToPath } from './convert';
 import {
+  CLIENT_COMMANDS,
   COMMANDS,
+  MIGRATION_GRAPH_REQUEST,
   PLAN_REQUEST,
   PROJECT_MODEL_REQUEST,
   STATUS_NOTIFICATION,
   type DiagnosticData,
+  type MigrationGraphParams,
+  type MigrationGraphResult,
   type PlanParams,
   type ProjectModelParams,
   type ProjectModelResult,
@@ -48,6 +52,7 @@ interface ClientSupport {
   showDocument: boolean;
   documentChanges: boolean;
   workspaceFolders: boolean;
+  commandLinks: boolean;
 }
 
 /**
@@ -122,6 +127,7 @@ export class DjswapServer {
     c.onDeclaration((p) => this.guardRequest('declaration', [], () => this.locations(p, 'declaration')));
     c.onExecuteCommand((p) => this.guardRequest('executeCommand', null, () => this.executeCommand(p)));
     c.onRequest(PROJECT_MODEL_REQUEST, (p: ProjectModelParams) => this.guardRequest('projectModel', { markdown: '' }, () => this.projectModel(p)));
+    c.onRequest(MIGRATION_GRAPH_REQUEST, (p: MigrationGraphParams) => this.guardRequest('migrationGraph', null, () => this.migrationGraph(p)));
     c.onRequest(PLAN_REQUEST, (p: PlanParams) =>
       this.guardRequest('plan', { markdown: '' }, () => ({
         markdown: this.session?.plan({ file: p.uri ? uriToPath(p.uri) : undefined, setting: p.setting, target: p.target }) ?? 'No Django project found.',
@@ -144,6 +150,8 @@ export class DjswapServer {
       showDocument: capabilities.window?.showDocument?.support === true,
       documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
       workspaceFolders: capabilities.workspace?.workspaceFolders === true,
+      // Only a client that registers djswap's commands can follow a command link in a hover.
+      commandLinks: (params.initializationOptions as { commandLinks?: boolean } | undefined)?.commandLinks === true,
     };
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)).filter((f): f is string => !!f) ?? [];
     const root = params.rootUri ? uriToPath(params.rootUri) : params.rootPath ?? undefined;
@@ -468,7 +476,12 @@ export class DjswapServer {
     const offset = this.offsetOf(file, params.position);
     const hover = offset === undefined ? undefined : session.hover(file, offset);
     if (!hover) return null;
-    return { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: toLspRange(hover.range) };
+    let value = hover.markdown;
+    if (hover.graphFocus && this.support.commandLinks) {
+      const args = encodeURIComponent(JSON.stringify([{ ...hover.graphFocus, uri: params.textDocument.uri } satisfies MigrationGraphParams]));
+      value += `\n\n[Show the migration graph](command:${CLIENT_COMMANDS.showMigrationGraph}?${args})`;
+    }
+    return { contents: { kind: MarkupKind.Markdown, value }, range: toLspRange(hover.range) };
   }
 
   private locations(params: TextDocumentPositionParams, kind: 'definition' | 'declaration'): Location[] {
@@ -484,6 +497,19 @@ export class DjswapServer {
   private offsetOf(file: string, position: { line: number; character: number }): number | undefined {
     const text = this.session?.workspaceFor(file)?.files.text(file);
     return text === undefined ? undefined : new LineIndex(text).offset({ line: position.line, column: position.character });
+  }
+
+  private async migrationGraph(params: MigrationGraphParams): Promise<MigrationGraphResult | null> {
+    const file = params.uri ? uriToPath(params.uri) : undefined;
+    const graph = await this.session?.graph({ file, app: params.app, around: params.around, depth: params.depth });
+    if (!graph) return null;
+    return {
+      title: graph.view.title,
+      svg: graph.svg,
+      nodes: graph.view.nodes
+        .filter((n) => n.key)
+        .map((n) => ({ key: n.key!, uri: n.file ? pathToUri(n.file) : undefined, line: n.line, problems: n.problems })),
+    };
   }
 
   private projectModel(params: ProjectModelParams): ProjectModelResult {
