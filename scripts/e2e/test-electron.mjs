@@ -21,7 +21,12 @@ async function main() {
     if (!existsSync(file)) throw new Error(`${relative(REPO, file)} is missing: run ${hint}`);
   }
   ensureDir(RESULTS);
-  const vscodeExecutablePath = await downloadAndUnzipVSCode({ version, cachePath: join(CACHE, 'vscode-test') });
+  let vscodeExecutablePath;
+  try {
+    vscodeExecutablePath = await downloadAndUnzipVSCode({ version, cachePath: join(CACHE, 'vscode-test') });
+  } catch (error) {
+    throw new Error(`could not download VS Code ${version} (${error.message}): test:vscode needs update.code.visualstudio.com; without it, npm run test:e2e runs the same suite in code-server`);
+  }
   const home = mkdtempSync(join(tmpdir(), 'djswap-e2e-electron-'));
   const profile = [`--extensions-dir=${join(home, 'extensions')}`, `--user-data-dir=${join(home, 'user-data')}`];
   const project = copyExample('electron');
@@ -29,8 +34,8 @@ async function main() {
   rmSync(resultFile, { force: true });
   try {
     // The CLI of the downloaded VS Code installs the VSIX into this run's own extensions folder.
-    const [cli, ...defaults] = resolveCliArgsFromVSCodeExecutablePath(vscodeExecutablePath);
-    const args = [...defaults.filter((a) => !a.startsWith('--extensions-dir') && !a.startsWith('--user-data-dir')), ...profile, '--install-extension', VSIX];
+    const [cli] = resolveCliArgsFromVSCodeExecutablePath(vscodeExecutablePath, { reuseMachineInstall: true });
+    const args = [...profile, '--install-extension', VSIX];
     log(`$ ${cli} ${args.join(' ')}`);
     const install = spawnSync(cli, args, { stdio: 'inherit', shell: process.platform === 'win32' });
     if (install.status !== 0) throw new Error(`installing ${VSIX} failed (${install.status ?? install.signal})`);
@@ -62,7 +67,7 @@ async function main() {
 main().then(
   (code) => (process.exitCode = code),
   (error) => {
-    console.error(`test-electron: ${error.stack ?? error}`);
+    console.error(`test-electron: ${error.message ?? error}`);
     process.exitCode = 1;
   },
 );
