@@ -82,7 +82,7 @@ export async function runCodeServerHost({ vsix = VSIX } = {}) {
     const browserLog = createWriteStream(join(RESULTS, 'browser-console.log'));
     context.on('console', (message) => browserLog.write(`[${message.type()}] ${message.text()}\n`));
 
-    await step(failures, 'what a user sees (Problems panel, squiggle, hover, quick fix)', () => checkUserView(context, base, ui.folder));
+    await step(failures, 'what a user sees (squiggle, hover, quick fix, Problems panel, status bar)', () => checkUserView(context, base, ui.folder));
     await step(failures, 'the extension-host suite', () => runSuite(context, base, port, suite.folder, resultFile, holdFile, dirs.extensions, died));
   } finally {
     await browser?.close().catch(() => {});
@@ -201,6 +201,9 @@ async function checkUserView(context, base, folder) {
     for (const expected of ['auth.User', 'djswap', 'Ln 16, Col 32']) {
       if (!rowText.includes(expected)) problems.push(`the Problems row does not show ${expected}: ${JSON.stringify(rowText)}`);
     }
+    // The status bar item: the settings module in force, with the error icon.
+    const status = page.locator('.statusbar-item', { hasText: 'djswap mysite.settings' }).first();
+    await status.waitFor({ timeout: 10_000 }).catch(() => problems.push('the status bar shows no "djswap mysite.settings"'));
     const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
     log(`Problems panel: ${rows.map((r) => r.replace(/\s+/g, ' ').trim()).join(' | ')}`);
     await screenshot(page, '3-problems-panel.png');

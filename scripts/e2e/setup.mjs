@@ -5,11 +5,11 @@
 //   node scripts/e2e/setup.mjs            # both hosts
 //   DJSWAP_E2E_CACHE=/some/dir ...        # another cache folder (default ~/.cache/djswap-e2e)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CHROMIUM, CODE_SERVER_BIN, CODE_SERVER_DIR, CODE_SERVER_VERSION, log, run } from './lib.mjs';
+import { CACHE, CHROMIUM, CODE_SERVER_BIN, CODE_SERVER_DIR, CODE_SERVER_VERSION, log, run } from './lib.mjs';
 
 /** Debian packages, each with the file that tells it is there. */
 const PACKAGES = [
@@ -57,6 +57,14 @@ function installCodeServer() {
     log(`code-server ${CODE_SERVER_VERSION}: ${CODE_SERVER_DIR}`);
     return;
   }
+  // Two checkouts setting up at once: one installs, the other waits and finds it installed.
+  withLock(join(CACHE, '.install-lock'), () => {
+    if (existsSync(marker) && existsSync(CODE_SERVER_BIN)) return;
+    installCodeServerNow(marker);
+  });
+}
+
+function installCodeServerNow(marker) {
   seedRipgrepCache();
   // A half-finished install (no marker) is thrown away, never reused.
   rmSync(CODE_SERVER_DIR, { recursive: true, force: true });
@@ -78,6 +86,52 @@ function installCodeServer() {
   if (!existsSync(CODE_SERVER_BIN)) throw new Error(`code-server installed, but ${CODE_SERVER_BIN} is missing`);
   writeFileSync(marker, `code-server@${CODE_SERVER_VERSION}\n`);
   log(`code-server ${CODE_SERVER_VERSION} installed in ${Math.round((Date.now() - started) / 1000)} s: ${CODE_SERVER_DIR}`);
+}
+
+/** Runs `work` holding a lock folder; a lock whose owner process is gone is taken over. */
+function withLock(lock, work) {
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+      if (!ownerAlive(lock)) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`${lock} is held by another install for too long`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+    }
+  }
+  try {
+    work();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function ownerAlive(lock) {
+  let pid;
+  try {
+    pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+  } catch {
+    // No pid yet: alive while just created, stale after a minute.
+    try {
+      return Date.now() - statSync(lock).mtimeMs < 60_000;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
 }
 
 /** Puts Debian's rg where @vscode/ripgrep's postinstall looks before it downloads. */

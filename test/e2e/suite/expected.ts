@@ -21,8 +21,12 @@ export const EXPECTED_DIAGNOSTICS: readonly ExpectedDiagnostic[] = [
 
 /** One row as it would be written in the table above. */
 export function formatRow(row: ExpectedDiagnostic): string {
-  const text = row.text === undefined ? '' : `, text: ${JSON.stringify(row.text)}`;
+  const text = row.text === undefined ? '' : `, text: ${quote(row.text)}`;
   return `{ file: '${row.file}', line: ${row.line}, code: '${row.code}', severity: '${row.severity}'${text} }`;
+}
+
+function quote(text: string): string {
+  return /['\\\n]/.test(text) ? JSON.stringify(text) : `'${text}'`;
 }
 
 /** The key two rows share when they name the same finding (the text is checked separately). */

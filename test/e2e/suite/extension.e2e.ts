@@ -29,7 +29,7 @@ function difference(actual: ExpectedDiagnostic[], expected: readonly ExpectedDia
   const got = new Set(actual.map(rowKey));
   const missing = expected.filter((r) => !got.has(rowKey(r))).map((r) => `  missing:    ${formatRow(r)}`);
   const unexpected = actual.filter((r) => !wanted.has(rowKey(r))).map((r) => `  unexpected: ${formatRow(r)}`);
-  return ['djswap reports something else than test/e2e/suite/expected.ts says:', ...missing, ...unexpected].join('\n');
+  return ['the diagnostics to match the table in test/e2e/suite/expected.ts:', ...missing, ...unexpected].join('\n');
 }
 
 describe('djswap in VS Code', function () {
