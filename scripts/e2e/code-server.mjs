@@ -4,7 +4,8 @@
 // 1. Installs the VSIX into a fresh extensions folder and starts code-server on 127.0.0.1, in its own
 //    process group.
 // 2. Looks at the page as a user does, on one copy of examples/mysite: the squiggle under "auth.User",
-//    its hover, the quick-fix menu, the Problems panel row. Screenshots go to test-results/e2e/.
+//    its hover, the quick-fix menu, the Problems panel row, the status bar. Screenshots go to
+//    test-results/e2e/.
 // 3. Runs the extension-host suite (out/test/e2e/suite) on another copy, through the `payload` URL
 //    parameter, and waits, with a deadline, for the result file the suite writes.
 //
@@ -43,6 +44,8 @@ export async function runCodeServerHost({ vsix = VSIX } = {}) {
     XDG_DATA_HOME: join(dirs.xdg, 'data'),
     XDG_CONFIG_HOME: join(dirs.xdg, 'config'),
     XDG_CACHE_HOME: join(dirs.xdg, 'cache'),
+    // Its IPC sockets and the built-in extensions' temp files go there too, and are removed with it.
+    TMPDIR: ensureDir(join(home, 'tmp')),
     // Read by the suite's runner inside the extension host.
     DJSWAP_E2E_RESULT: resultFile,
     // The suite waits for this file after writing its result: the screenshot shows the window it ran in.
