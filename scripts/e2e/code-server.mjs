@@ -10,7 +10,7 @@
 //    parameter, and waits, with a deadline, for the result file the suite writes.
 //
 //   node scripts/e2e/code-server.mjs [--vsix FILE]     (run.mjs builds the VSIX and calls this)
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -28,6 +28,8 @@ export async function runCodeServerHost({ vsix = VSIX } = {}) {
   if (!existsSync(vsix)) throw new Error(`${vsix} is missing: run npm run package -- --out ${relative(REPO, vsix)}`);
   if (!existsSync(SUITE_INDEX)) throw new Error(`${SUITE_INDEX} is missing: run npm run compile`);
   ensureDir(RESULTS);
+  // Screenshots of an earlier run would pass for this one's.
+  for (const file of readdirSync(RESULTS)) if (file.endsWith('.png')) rmSync(join(RESULTS, file));
   const failures = [];
   const home = mkdtempSync(join(tmpdir(), 'djswap-e2e-code-server-'));
   const dirs = { userData: join(home, 'user-data'), extensions: join(home, 'extensions'), xdg: join(home, 'xdg') };
