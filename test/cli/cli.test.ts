@@ -7,7 +7,7 @@ import { EXAMPLE, REPO, copyToTemp, removeTemp } from '../helpers/paths';
 const BIN = path.join(REPO, 'bin', 'djswap.js');
 
 function run(args: string[], cwd = REPO, env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', DJSWAP_GIT: '0', ...env } });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -22,7 +22,7 @@ describe('language server over stdio', function () {
 
   it('advertises only what it implements', async () => {
     const result = (await client.initialize(root)) as { capabilities: Record<string, unknown> };
-    assert.deepEqual(Object.keys(result.capabilities).sort(), ['codeActionProvider', 'executeCommandProvider', 'textDocumentSync', 'workspace'].sort());
+    assert.deepEqual(Object.keys(result.capabilities).sort(), ['codeActionProvider', 'declarationProvider', 'definitionProvider', 'executeCommandProvider', 'hoverProvider', 'textDocumentSync', 'workspace']);
   });
 
   it('publishes workspace diagnostics after initialization, for files that are not open', async () => {

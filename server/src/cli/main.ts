@@ -32,6 +32,8 @@ class UsageError extends Error {}
 
 interface CheckOptions {
   format: 'text' | 'json';
+  history?: string;
+  database?: string;
   select?: string;
   ignore?: string;
   settings?: string;
@@ -68,6 +70,8 @@ export async function main(argv: string[], environment: CliEnvironment = { outpu
     .option('--select <codes>', 'comma-separated rule codes or prefixes to report (e.g. SWP1,SWP201)')
     .option('--ignore <codes>', 'comma-separated rule codes or prefixes not to report')
     .option('--settings <module>', 'the Django settings module to use (dotted, e.g. config.settings.dev)')
+    .option('--history <file>', "a database's applied migrations: the output of `python manage.py showmigrations --list`")
+    .option('--database <file>', 'a SQLite database to read the applied migrations from (read-only), instead of the one the settings name')
     .option('--fix', 'apply safe fixes')
     .option('--unsafe-fixes', 'with --fix or --diff: apply unsafe fixes too')
     .option('--diff', 'show what --fix would change, without writing')
@@ -147,8 +151,10 @@ function codeList(value: string | undefined, flag: string): string[] | undefined
   return codes;
 }
 
-function overridesFrom(options: { select?: string; ignore?: string; settings?: string }): Partial<DjswapConfig> {
+function overridesFrom(options: { select?: string; ignore?: string; settings?: string; history?: string; database?: string }): Partial<DjswapConfig> {
   const overrides: Partial<DjswapConfig> = {};
+  if (options.history !== undefined) overrides.history = path.resolve(options.history);
+  if (options.database !== undefined) overrides.database = path.resolve(options.database);
   const select = codeList(options.select, 'select');
   const ignore = codeList(options.ignore, 'ignore');
   if (select) overrides.select = select;
@@ -196,6 +202,7 @@ async function check(paths: string[], options: CheckOptions, environment: CliEnv
   const { roots, onlyFiles } = resolveTargets(paths, cwd);
   const workspace = await makeWorkspace(roots, overrides, environment.env);
   if (output.interactive && output.color) output.err('\u001b[2mdjswap: reading the project…\u001b[22m\r');
+  await workspace.loadHistories();
   let result = workspace.analyze();
   if (output.interactive && output.color) output.err('\u001b[2K\r');
   const select = (list: EngineDiagnostic[]) => (onlyFiles ? list.filter((d) => onlyFiles.has(d.file)) : list);

@@ -72,6 +72,7 @@ export class MigrationGraph {
   readonly problems: GraphProblem[] = [];
   /** Replaced migration → the squashed migration that stands for it. */
   readonly replacedBy = new Map<MigrationKey, MigrationKey>();
+  private plan?: MigrationKey[];
   private readonly dummies = new Map<MigrationKey, { origin: MigrationKey; index: number; kind: 'parent' | 'child' }[]>();
 
   constructor(
@@ -375,6 +376,40 @@ export class MigrationGraph {
       for (const p of this.nodes.get(next)?.parents ?? []) if (!seen.has(p)) stack.push(p);
     }
     return seen;
+  }
+
+  /**
+   * The order `migrate` applies everything in on an empty database: executor.migration_plan over
+   * the sorted leaf nodes, each expanded by graph.iterative_dfs (parents first, sorted).
+   */
+  migrationPlan(): MigrationKey[] {
+    if (this.plan) return this.plan;
+    const plan: MigrationKey[] = [];
+    const planned = new Set<MigrationKey>();
+    for (const target of this.leafNodes()) {
+      const visited = new Set<MigrationKey>();
+      // Django runs this only on acyclic graphs; here a cycle must not loop forever.
+      const entered = new Set<MigrationKey>();
+      const stack: [MigrationKey, boolean][] = [[target, false]];
+      while (stack.length > 0) {
+        const [key, processed] = stack.pop()!;
+        if (visited.has(key)) continue;
+        if (processed) {
+          visited.add(key);
+          if (!planned.has(key)) {
+            planned.add(key);
+            plan.push(key);
+          }
+        } else {
+          if (entered.has(key)) continue;
+          entered.add(key);
+          stack.push([key, true]);
+          for (const parent of this.parents(key)) stack.push([parent, false]);
+        }
+      }
+    }
+    this.plan = plan;
+    return plan;
   }
 
   /** A dependency path from `from` down to `to` (both included), if there is one. */

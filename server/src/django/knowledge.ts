@@ -30,6 +30,8 @@ export interface SwappableSpec {
   defaultClass: string;
   /** Abstract bases a replacement is expected to subclass. */
   replacementBases: string[];
+  /** The function that returns the model in force (`get_user_model`), where the package has one. */
+  getter?: { module: string; name: string };
   /**
    * False when the owner app's migrations reference the setting without a swappable dependency
    * (django-oauth-toolkit): a replacement's creating migration then needs `run_before`.
@@ -57,7 +59,7 @@ const dotSettings = (attribute: string): ReferenceExpression => ({
 
 const DOT_DOCS = 'https://django-oauth-toolkit.readthedocs.io/en/latest/advanced_topics.html#extending-the-application-model';
 
-function dotSpec(attribute: string, model: string): SwappableSpec {
+function dotSpec(attribute: string, model: string, getter: string): SwappableSpec {
   return {
     setting: `OAUTH2_PROVIDER_${attribute}`,
     defaultLabel: `oauth2_provider.${model}`,
@@ -66,6 +68,7 @@ function dotSpec(attribute: string, model: string): SwappableSpec {
     aliases: [djangoSettings(`OAUTH2_PROVIDER_${attribute}`)],
     defaultClass: `oauth2_provider.models.${model}`,
     replacementBases: [`oauth2_provider.models.Abstract${model}`],
+    getter: { module: 'oauth2_provider.models', name: getter },
     ownerDeclaresDependency: false,
     docs: DOT_DOCS,
   };
@@ -80,14 +83,15 @@ export const BUILTIN_SWAPPABLES: SwappableSpec[] = [
     aliases: [],
     defaultClass: 'django.contrib.auth.models.User',
     replacementBases: ['django.contrib.auth.models.AbstractUser', 'django.contrib.auth.models.AbstractBaseUser'],
+    getter: { module: 'django.contrib.auth', name: 'get_user_model' },
     ownerDeclaresDependency: true,
     docs: 'https://docs.djangoproject.com/en/stable/topics/auth/customizing/#substituting-a-custom-user-model',
   },
-  dotSpec('APPLICATION_MODEL', 'Application'),
-  dotSpec('ACCESS_TOKEN_MODEL', 'AccessToken'),
-  dotSpec('REFRESH_TOKEN_MODEL', 'RefreshToken'),
-  dotSpec('ID_TOKEN_MODEL', 'IDToken'),
-  dotSpec('GRANT_MODEL', 'Grant'),
+  dotSpec('APPLICATION_MODEL', 'Application', 'get_application_model'),
+  dotSpec('ACCESS_TOKEN_MODEL', 'AccessToken', 'get_access_token_model'),
+  dotSpec('REFRESH_TOKEN_MODEL', 'RefreshToken', 'get_refresh_token_model'),
+  dotSpec('ID_TOKEN_MODEL', 'IDToken', 'get_id_token_model'),
+  dotSpec('GRANT_MODEL', 'Grant', 'get_grant_model'),
   {
     setting: 'KNOX_TOKEN_MODEL',
     defaultLabel: 'knox.AuthToken',

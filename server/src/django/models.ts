@@ -22,8 +22,10 @@ export interface MetaFacts {
   proxy?: boolean;
   swappable?: { setting: string; span: Span; statementSpan: Span; viaSwapper?: boolean };
   appLabel?: string;
-  /** Meta's own bases, e.g. `class Meta(AbstractUser.Meta)`. */
+  /** The `class Meta` statement. */
   span?: Span;
+  /** How many statements Meta's body holds. */
+  statements?: number;
 }
 
 export interface RelationField extends RelationCall {
@@ -79,7 +81,7 @@ export function extractClasses(scope: ModuleScope): ClassFacts[] {
 }
 
 function readMeta(meta: Extract<PyStatement, { kind: 'class' }>): MetaFacts {
-  const facts: MetaFacts = { span: meta.span };
+  const facts: MetaFacts = { span: meta.span, statements: meta.body.length };
   for (const s of meta.body) {
     if (s.kind !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name') continue;
     const name = s.targets[0].id;

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { dottedName, forEachExpr, forEachStatement, statementExprs, type PyExpr } from '../syntax/python';
 import { MigrationGraph, keyOf, type GraphNodeInput, type MigrationKey } from './graph';
+import type { AppliedHistory } from './history';
 import {
   BUILTIN_SWAPPABLES,
   MODEL_BASES,
@@ -146,6 +147,8 @@ export class DjangoProject {
   readonly files = new Map<string, ProjectFile>();
   readonly problems: string[] = [];
   readonly resolver: ModuleResolver;
+  /** The applied migrations of a database, when djswap was given them. */
+  readonly history?: AppliedHistory;
   private readonly modelsByLabel = new Map<string, ModelInfo>();
   private readonly modelsByQualified = new Map<string, ModelInfo>();
   private readonly scopes = new Map<string, ModuleScope | null>();
@@ -153,20 +156,29 @@ export class DjangoProject {
   constructor(
     readonly config: ProjectConfig,
     private readonly tree: SourceTree,
-    options: { applied?: Set<MigrationKey> } = {},
+    options: { history?: AppliedHistory } = {},
   ) {
+    this.history = options.history;
     this.resolver = new ModuleResolver(tree, [...config.sourceRoots, ...config.sitePackages]);
     if (config.manageFile) this.files.set(config.manageFile, { path: config.manageFile, role: 'manage' });
     this.settings = config.settingsModule
       ? evaluateSettings(config.settingsModule, this.resolver, tree)
-      : { module: '', files: [], values: new Map(), unresolvedStarImports: [], problems: ['no settings module was found'], };
+      : {
+          module: '',
+          files: [],
+          values: new Map(),
+          unresolvedStarImports: [],
+          problems: [
+            `${config.manageFile ? 'manage.py does not name the settings module with a literal string' : 'no settings module was found'}: set \`settings = "package.settings"\` under [tool.djswap] in pyproject.toml, the djswap.settingsModule setting, or --settings`,
+          ],
+        };
     for (const file of this.settings.files) this.files.set(file, { path: file, role: 'settings' });
     this.problems.push(...this.settings.problems);
     this.appsIncomplete = this.readInstalledApps();
     this.readModels();
     this.readMigrations();
     this.readSwappables();
-    this.graph = this.buildGraph(options.applied);
+    this.graph = this.buildGraph(options.history ? new Set(options.history.applied) : undefined);
     this.findCreatingMigrations();
   }
 
@@ -251,7 +263,7 @@ export class DjangoProject {
     if (!resolved) {
       if (!app.dir && app.known?.migrations) return { ...app, migrations: 'known' };
       if (!app.dir) return { ...app, migrations: 'unknown' };
-      return { ...app, migrations: 'none', migrationsNote: `${app.label} has no migrations package (${migrationsModule})` };
+      return { ...app, migrations: 'none', migrationsNote: `no migrations package ${migrationsModule}` };
     }
     if (!resolved.dir) return { ...app, migrations: 'none', migrationsNote: `${migrationsModule} is a module, not a package` };
     if (!resolved.file) {
@@ -316,10 +328,10 @@ export class DjangoProject {
     const decided = new Map<string, ModelInfo | null>();
     const decide = (qualified: string, seen: Set<string>): ModelInfo | null | undefined => {
       if (decided.has(qualified)) return decided.get(qualified);
-      const known = this.modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
-      if (known) return known;
+      // A class read from a file wins; built-in knowledge stands in for what is not read.
       const entry = byQualified.get(qualified) ?? this.reexported(qualified, byQualified);
-      if (!entry || seen.has(qualified)) return undefined;
+      if (!entry) return this.modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
+      if (seen.has(qualified)) return undefined;
       seen.add(qualified);
       const lineage: string[] = [];
       let isModel = false;
@@ -568,7 +580,7 @@ export class DjangoProject {
     for (const model of this.models) {
       if (!model.swappable || model.origin === 'builtin') continue;
       const where = model.file ? path.relative(this.config.root, model.file) : model.label;
-      add(model.swappable, model.label, `${model.label} (Meta.swappable in ${where})`, undefined, model);
+      add(model.swappable, model.label, `declared by Meta.swappable of ${model.label} in ${where}`, undefined, model);
       // swapper reads its settings with a default of its own.
       if (model.facts?.meta.swappable?.viaSwapper) bySetting.get(model.swappable)!.defaultAvailable = true;
     }
@@ -579,6 +591,23 @@ export class DjangoProject {
       }
       this.swappables.push(state);
     }
+  }
+
+  /**
+   * Installed apps djswap could not read (packages outside the workspace): their labels are guessed
+   * from their module names, and an AppConfig may set another.
+   */
+  get unreadApps(): AppInfo[] {
+    return this.apps.filter((a) => a.origin === 'unknown');
+  }
+
+  /** Why an app label that matches no installed app may still be installed; undefined when it cannot be. */
+  labelUncertainty(label: string): string | undefined {
+    if (this.appsByLabel.has(label)) return undefined;
+    if (this.appsIncomplete) return 'INSTALLED_APPS is not fully known';
+    const unread = this.unreadApps;
+    if (unread.length === 0) return undefined;
+    return `unless one of the apps djswap cannot read (${unread.slice(0, 4).map((a) => a.entry).join(', ')}${unread.length > 4 ? ', ...' : ''}) has the label \`${label}\``;
   }
 
   swappable(setting: string): SwappableState | undefined {

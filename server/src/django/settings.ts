@@ -15,6 +15,8 @@ export type StaticValue =
   | { kind: 'none' }
   | { kind: 'list'; items: StaticValue[]; origin?: Location; conditional?: boolean }
   | { kind: 'dict'; entries: Map<string, StaticValue>; origin?: Location }
+  /** A file-system path built from `__file__` (`Path(__file__).resolve().parent.parent / "db.sqlite3"`). */
+  | { kind: 'path'; value: string }
   | { kind: 'unknown'; reason: string; origin?: Location };
 
 /** Where a setting got its value. */
@@ -342,11 +344,21 @@ class SettingsEvaluator {
       case 'name': {
         const found = env.get(expr.id);
         if (found) return found.value;
+        if (expr.id === '__file__') return { kind: 'path', value: context.parsed.path };
         return unknown(`${expr.id} is not defined here`, origin);
       }
-      case 'binop':
+      case 'attr': {
+        const object = this.value(expr.object, env, context);
+        if (object.kind === 'path' && expr.attr === 'parent') return { kind: 'path', value: path.dirname(object.value) };
+        return unknown(`\`${truncate(exprText(expr, context.parsed.text))}\` is not a static value`, origin);
+      }
+      case 'binop': {
         if (expr.op === '+') return add(this.value(expr.left, env, context), this.value(expr.right, env, context));
+        const left = this.value(expr.left, env, context);
+        const right = this.value(expr.right, env, context);
+        if (expr.op === '/' && left.kind === 'path' && (right.kind === 'str' || right.kind === 'path')) return { kind: 'path', value: path.join(left.value, right.value) };
         return unknown(`the ${expr.op} operator is not evaluated`, origin);
+      }
       case 'subscript': {
         const container = this.value(expr.object, env, context);
         if (container.kind === 'dict' && expr.index.k === 'str') return container.entries.get(expr.index.value) ?? unknown(`no key ${expr.index.value}`, origin);
@@ -359,7 +371,36 @@ class SettingsEvaluator {
     }
   }
 
+  private pathCall(expr: Extract<PyExpr, { k: 'call' }>, env: Env, context: ModuleContext): StaticValue | undefined {
+    const args = () => expr.args.map((a) => this.value(a, env, context));
+    const asPath = (v: StaticValue | undefined) => (v?.kind === 'path' || v?.kind === 'str' ? v.value : undefined);
+    if (expr.fn.k === 'attr' && PATH_METHODS.has(expr.fn.attr)) {
+      const object = this.value(expr.fn.object, env, context);
+      return object.kind === 'path' ? object : undefined;
+    }
+    const callee = dottedName(expr.fn) ?? '';
+    const last = callee.split('.').pop();
+    if ((last === 'Path' || last === 'PurePath') && expr.args.length === 1) {
+      const value = asPath(args()[0]);
+      return value === undefined ? undefined : { kind: 'path', value: path.resolve(path.dirname(context.parsed.path), value) };
+    }
+    if (/(^|\.)path\.(dirname|abspath|realpath|normpath|join)$/.test(callee)) {
+      const values = args().map(asPath);
+      if (values.some((v) => v === undefined) || values.length === 0) return undefined;
+      if (callee.endsWith('dirname')) return { kind: 'path', value: path.dirname(values[0]!) };
+      if (callee.endsWith('join')) return { kind: 'path', value: path.join(...(values as string[])) };
+      return { kind: 'path', value: path.resolve(values[0]!) };
+    }
+    if (callee === 'str' && expr.args.length === 1) {
+      const value = args()[0];
+      return value.kind === 'path' ? { kind: 'str', value: value.value } : undefined;
+    }
+    return undefined;
+  }
+
   private call(expr: Extract<PyExpr, { k: 'call' }>, env: Env, context: ModuleContext, origin: Location): StaticValue {
+    const pathValue = this.pathCall(expr, env, context);
+    if (pathValue) return pathValue;
     const callee = dottedName(expr.fn) ?? '';
     const first = expr.args[0];
     const variable = first?.k === 'str' ? first.value : undefined;
@@ -382,6 +423,9 @@ class SettingsEvaluator {
     return unknown(`the result of ${callee || 'a call'}() is not known statically`, origin);
   }
 }
+
+/** Path arithmetic the settings of a startproject use; undefined for any other call. */
+const PATH_METHODS = new Set(['resolve', 'absolute', 'expanduser']);
 
 interface ModuleContext {
   moduleName: string;

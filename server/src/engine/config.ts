@@ -18,6 +18,7 @@ export interface DjswapConfig {
   sitePackages: string[];
   perFileIgnores: Record<string, string[]>;
   history: string | null;
+  database: string | null;
 }
 
 export interface ConfigKey {
@@ -74,6 +75,13 @@ export const CONFIG_SCHEMA: ConfigKey[] = [
     type: 'string-or-null',
     default: null,
     description: 'A file with the applied migrations of a database (`python manage.py showmigrations --list` output), to predict InconsistentMigrationHistory.',
+  },
+  {
+    key: 'database',
+    toml: 'database',
+    type: 'string-or-null',
+    default: null,
+    description: 'A SQLite database whose django_migrations table to read (read-only), when not the one DATABASES["default"] names.',
   },
 ];
 

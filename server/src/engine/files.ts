@@ -1,5 +1,5 @@
 import type { EntryKind, ParsedFile, SourceTree } from '../django/source';
-import { summarizeModule } from '../syntax/python';
+import { summarizeModule, type SummaryOptions } from '../syntax/python';
 import { LineIndex } from '../syntax/text';
 import type { PythonParser, SyntaxTree, TreeEdit } from '../syntax/tree';
 import type { FileSystem } from './fs';
@@ -46,6 +46,7 @@ export class FileCache implements SourceTree {
     readonly fs: FileSystem,
     readonly parser: PythonParser,
     readonly maxFileBytes = DEFAULT_MAX_FILE_BYTES,
+    private readonly summaryOptions: SummaryOptions = {},
   ) {}
 
   kind(file: string): EntryKind | undefined {
@@ -115,7 +116,7 @@ export class FileCache implements SourceTree {
     this.parseCount++;
     const tree = this.parser.parse(text, previous);
     try {
-      return { path: file, text, module: summarizeModule(tree), lines: new LineIndex(text), readOnlyReason };
+      return { path: file, text, module: summarizeModule(tree, text, this.summaryOptions), lines: new LineIndex(text), readOnlyReason };
     } finally {
       tree.dispose();
     }
@@ -126,7 +127,7 @@ export class FileCache implements SourceTree {
     const tree = this.parser.parse(doc.text, doc.tree);
     doc.tree?.dispose();
     doc.tree = tree;
-    doc.parsed = { path: file, text: doc.text, module: summarizeModule(tree), lines: new LineIndex(doc.text) };
+    doc.parsed = { path: file, text: doc.text, module: summarizeModule(tree, doc.text, this.summaryOptions), lines: new LineIndex(doc.text) };
   }
 
   isOpen(file: string): boolean {
@@ -184,6 +185,19 @@ export class FileCache implements SourceTree {
 
   documentVersion(file: string): number | undefined {
     return this.documents.get(file)?.version;
+  }
+
+  private readonly needleAnswers = new Map<string, { text: string; answers: Map<string, boolean> }>();
+
+  /** Whether the file's text contains the needle; answers are kept until the text changes. */
+  contains(file: string, needle: string): boolean {
+    const text = this.text(file);
+    if (text === undefined) return false;
+    let entry = this.needleAnswers.get(file);
+    if (!entry || entry.text !== text) this.needleAnswers.set(file, (entry = { text, answers: new Map() }));
+    let answer = entry.answers.get(needle);
+    if (answer === undefined) entry.answers.set(needle, (answer = text.includes(needle)));
+    return answer;
   }
 
   /** Forget what is known of a file (changed, created or deleted on disk). */

@@ -41,7 +41,7 @@ export function projectModelView(config: ProjectConfig, project: DjangoProject, 
     return `${rel(location.file)}:${line}`;
   };
   const byApp: Record<string, number> = {};
-  for (const m of project.models) if (m.origin !== 'builtin' && !m.abstract) byApp[m.app] = (byApp[m.app] ?? 0) + 1;
+  for (const m of project.models) if (m.origin === 'workspace' && !m.abstract) byApp[m.app] = (byApp[m.app] ?? 0) + 1;
   let edges = 0;
   let swappableEdges = 0;
   let runBeforeEdges = 0;

@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import type { PythonParser } from '../syntax/tree';
 import type { DjswapConfig } from './config';
+import { declarationAt, definitionAt, hoverAt, type HoverInfo, type NavigationContext } from './navigation';
+import type { EngineRange } from './workspace';
 import type { TextChange } from './files';
 import { fixToFixpoint, type FixRun } from './fixes';
 import type { FileSystem } from './fs';
@@ -17,8 +19,16 @@ export type FileEvent = { file: string; type: 'created' | 'changed' | 'deleted' 
  * What an editor session needs from the engine, without protocol types: one Workspace per
  * workspace folder, open documents routed to the folder that holds them.
  */
+export interface SessionTarget {
+  file: string;
+  range: EngineRange;
+}
+
 export class Session {
   private workspaces: Workspace[] = [];
+  /** Bumped by every change; the last analysis is reused while it stands. */
+  private generation = 0;
+  private last?: { generation: number; result: AnalysisResult };
 
   constructor(
     private readonly parser: PythonParser,
@@ -27,6 +37,7 @@ export class Session {
   ) {}
 
   setFolders(folders: FolderOptions[]): void {
+    this.generation++;
     const previous = new Map(this.workspaces.map((w) => [w.roots[0], w]));
     this.workspaces = folders.map((folder) => {
       const existing = previous.get(folder.root);
@@ -53,17 +64,20 @@ export class Session {
   }
 
   open(file: string, text: string, version: number): void {
+    this.generation++;
     this.workspaceFor(file)?.files.openDocument(file, text, version);
     if (isDiscoveryFile(file)) this.workspaceFor(file)?.rediscover();
   }
 
   change(file: string, changes: TextChange[] | { full: string }, version: number): void {
+    this.generation++;
     const workspace = this.workspaceFor(file);
     workspace?.files.changeDocument(file, changes, version);
     if (workspace && isDiscoveryFile(file)) workspace.rediscover();
   }
 
   close(file: string): void {
+    this.generation++;
     this.workspaceFor(file)?.files.closeDocument(file);
   }
 
@@ -73,6 +87,7 @@ export class Session {
 
   /** Files created, changed or deleted on disk. */
   fileEvents(events: FileEvent[]): void {
+    this.generation++;
     for (const event of events) {
       const workspace = this.workspaceFor(event.file);
       if (!workspace) continue;
@@ -85,6 +100,7 @@ export class Session {
   }
 
   analyze(): AnalysisResult {
+    const generation = this.generation;
     const merged: AnalysisResult = { projects: [], diagnostics: [], notes: [] };
     for (const w of this.workspaces) {
       const result = w.analyze();
@@ -92,7 +108,67 @@ export class Session {
       merged.diagnostics.push(...result.diagnostics);
       merged.notes.push(...result.notes);
     }
+    this.last = { generation, result: merged };
     return merged;
+  }
+
+  async loadHistories(): Promise<void> {
+    for (const w of this.workspaces) await w.loadHistories();
+    this.generation++;
+  }
+
+  async prewarm(report: (done: number, total: number) => void): Promise<void> {
+    let offset = 0;
+    for (const w of this.workspaces) {
+      let last = 0;
+      await w.prewarm((done, total) => {
+        last = total;
+        report(offset + done, offset + total);
+      });
+      offset += last;
+    }
+  }
+
+  /** The analysis of the current state: the last one when nothing changed since. */
+  current(): AnalysisResult {
+    return this.last && this.last.generation === this.generation ? this.last.result : this.analyze();
+  }
+
+  private navigation(file: string): NavigationContext | undefined {
+    const workspace = this.workspaceFor(file);
+    const parsed = workspace?.files.parse(file);
+    if (!workspace || !parsed) return undefined;
+    const result = this.current();
+    const owner =
+      result.projects.find((p) => p.project.files.has(file)) ??
+      result.projects.filter((p) => !path.relative(p.config.root, file).startsWith('..')).sort((a, b) => b.config.root.length - a.config.root.length)[0];
+    if (!owner) return undefined;
+    return { project: owner.project, file: parsed, parse: (f) => workspace.files.parse(f), diagnostics: result.diagnostics.filter((d) => d.file === file) };
+  }
+
+  hover(file: string, offset: number): (HoverInfo & { range: EngineRange }) | undefined {
+    const context = this.navigation(file);
+    const hover = context ? hoverAt(context, offset) : undefined;
+    return hover && context ? { ...hover, range: { start: context.file.lines.position(hover.span.start), end: context.file.lines.position(hover.span.end) } } : undefined;
+  }
+
+  definition(file: string, offset: number): SessionTarget[] {
+    const context = this.navigation(file);
+    return context ? this.targets(definitionAt(context, offset)) : [];
+  }
+
+  declaration(file: string, offset: number): SessionTarget[] {
+    const context = this.navigation(file);
+    return context ? this.targets(declarationAt(context, offset)) : [];
+  }
+
+  private targets(list: { file: string; span: { start: number; end: number } }[]): SessionTarget[] {
+    const out: SessionTarget[] = [];
+    for (const t of list) {
+      const parsed = this.workspaceFor(t.file)?.files.parse(t.file);
+      if (parsed) out.push({ file: t.file, range: { start: parsed.lines.position(t.span.start), end: parsed.lines.position(t.span.end) } });
+    }
+    return out;
   }
 
   /**

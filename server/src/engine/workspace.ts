@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { DjangoProject, readManagePy, type ProjectConfig } from '../django/project';
+import { DJANGO_SUMMARY_OPTIONS } from '../django/summary';
 import type { Location } from '../django/source';
 import { RULES } from '../rules/registry';
 import type { Finding, Rule, RuleContext, Severity } from '../rules/types';
@@ -8,9 +9,15 @@ import type { LineColumn } from '../syntax/text';
 import type { PythonParser, Span } from '../syntax/tree';
 import { mergeConfig, readPyprojectConfig, ruleEnabled, type DjswapConfig } from './config';
 import { scanWorkspace, type WorkspaceScan } from './discovery';
+import { loadHistory } from './history';
+import { SettingHistory } from './setting-history';
+import type { AppliedHistory } from '../django/history';
 import { FileCache } from './files';
 import { nodeFileSystem, type FileSystem } from './fs';
 import { isSuppressed, suppressionsOf } from './suppressions';
+
+/** Paths that settings, models, migrations and app configs usually have. */
+const LIKELY_RELEVANT = /(\/migrations\/[^/]+\.py|\/models\.py|\/models\/.+\.py|settings[^/]*\.py|\/settings\/.+\.py|\/apps\.py|\/manage\.py)$/;
 
 export const RULE_DOCS_BASE = 'https://github.com/djswap/djswap/blob/main/docs/rules/';
 
@@ -81,11 +88,15 @@ export class Workspace {
   private entries: ProjectEntry[] = [];
   private discovered = false;
   private overrides: Partial<DjswapConfig>;
+  /** Applied-migration histories by project root, loaded by loadHistories(). */
+  private readonly histories = new Map<string, AppliedHistory | { error: string }>();
+  private readonly settingHistory: SettingHistory;
   private readonly env: Record<string, string | undefined>;
 
   constructor(private readonly options: WorkspaceOptions) {
     this.fs = options.fs ?? nodeFileSystem;
-    this.files = new FileCache(this.fs, options.parser, options.maxFileBytes);
+    this.files = new FileCache(this.fs, options.parser, options.maxFileBytes, DJANGO_SUMMARY_OPTIONS);
+    this.settingHistory = new SettingHistory(options.parser);
     this.overrides = options.overrides ?? {};
     this.env = options.env ?? process.env;
   }
@@ -166,6 +177,19 @@ export class Workspace {
     for (const manageFile of scan.manageFiles) {
       const parsed = this.files.parse(manageFile);
       const facts = parsed ? readManagePy(parsed) : { pathEntries: [] };
+      // manage.py may hand over to a module of the project (`from awx import manage`): look there too.
+      if (!facts.settingsModule && parsed) {
+        for (const imp of parsed.module.imports) {
+          const module = imp.kind === 'from' ? imp.module : imp.names[0]?.name;
+          if (!module || imp.level > 0) continue;
+          for (const candidate of [path.join(path.dirname(manageFile), ...module.split('.'), '__init__.py'), path.join(path.dirname(manageFile), ...module.split('.')) + '.py']) {
+            const imported = this.files.kind(candidate) === 'file' ? this.files.parse(candidate) : undefined;
+            const found = imported ? readManagePy(imported).settingsModule : undefined;
+            if (found) facts.settingsModule = found;
+          }
+          if (facts.settingsModule) break;
+        }
+      }
       out.push(make(path.dirname(manageFile), facts.settingsModule, 'manage.py', manageFile, facts.pathEntries));
     }
     if (out.length > 0) return out;
@@ -181,6 +205,39 @@ export class Workspace {
     return [];
   }
 
+  /**
+   * Reads and parses the files a project is likely made of (settings, models, migrations, apps.py),
+   * in chunks, yielding to the event loop between them, so that indexing a large workspace never
+   * blocks requests for long. The analysis that follows finds them cached.
+   */
+  async prewarm(report: (done: number, total: number) => void, chunk = 32): Promise<void> {
+    const entries = this.discover();
+    const candidates = [...new Set(entries.flatMap((e) => e.pythonFiles))].filter((file) => LIKELY_RELEVANT.test(file.split(path.sep).join('/')));
+    for (let i = 0; i < candidates.length; i++) {
+      this.files.parse(candidates[i]);
+      if (i % chunk === chunk - 1) {
+        report(i + 1, candidates.length);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    report(candidates.length, candidates.length);
+  }
+
+  /**
+   * Reads each project's applied migrations (a showmigrations file, or its SQLite database), for the
+   * rules that compare the code with what a database has applied. Needs the settings, so it builds
+   * the projects once without history first.
+   */
+  async loadHistories(): Promise<void> {
+    this.histories.clear();
+    for (const entry of this.discover()) {
+      if (!entry.options.enable) continue;
+      const project = new DjangoProject(entry.config, this.files);
+      const history = await loadHistory(project, this.fs, { historyFile: entry.options.history, database: entry.options.database });
+      if (history) this.histories.set(entry.config.root, history);
+    }
+  }
+
   /** Builds every project from the (cached) files and runs the rules. */
   analyze(onlyRules?: (rule: Rule) => boolean): AnalysisResult {
     const result: AnalysisResult = { projects: [], diagnostics: [], notes: [] };
@@ -188,7 +245,11 @@ export class Workspace {
     const seen = new Set<string>();
     for (const entry of entries) {
       if (!entry.options.enable) continue;
-      const project = new DjangoProject(entry.config, this.files);
+      const loaded = this.histories.get(entry.config.root);
+      const history = loaded && 'applied' in loaded ? loaded : undefined;
+      if (loaded && 'error' in loaded) result.notes.push(loaded.error);
+      for (const note of history?.notes ?? []) result.notes.push(`${path.relative(process.cwd(), history!.location)}: ${note}`);
+      const project = new DjangoProject(entry.config, this.files, { history });
       const summary: ProjectSummary = {
         root: entry.config.root,
         settingsModule: entry.config.settingsModule,
@@ -219,12 +280,17 @@ export class Workspace {
     const context: RuleContext = {
       project,
       file: (file) => this.files.parse(file),
-      filesContaining: (needles) => entry.pythonFiles.filter((file) => {
-        const text = this.files.text(file);
-        return text !== undefined && needles.some((n) => text.includes(n));
-      }),
-      reusable: !entry.config.manageFile,
+      filesContaining: (needles) => entry.pythonFiles.filter((file) => needles.some((n) => this.files.contains(file, n))),
+      isReusable: (file) => {
+        if (!entry.config.manageFile) return true;
+        if (entry.config.sitePackages.some((site) => !path.relative(site, file).startsWith('..'))) return true;
+        return path.relative(entry.config.root, file).startsWith('..');
+      },
       relative,
+      settingChange: (setting) => {
+        const state = project.swappable(setting);
+        return state && this.env.DJSWAP_GIT !== '0' ? this.settingHistory.changeOf(project, state) : undefined;
+      },
       where: (location: Location) => {
         const parsed = this.files.parse(location.file);
         const line = parsed ? parsed.lines.position(location.span.start).line + 1 : 0;

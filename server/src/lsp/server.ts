@@ -11,6 +11,10 @@ import {
   type ExecuteCommandParams,
   type InitializeParams,
   type InitializeResult,
+  type Hover,
+  type Location,
+  type TextDocumentPositionParams,
+  MarkupKind,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
@@ -19,7 +23,7 @@ import { Session, type FileEvent } from '../engine/session';
 import type { EngineDiagnostic } from '../engine/workspace';
 import { loadPythonParser } from '../syntax/parser';
 import { LineIndex } from '../syntax/text';
-import { pathToUri, toLspDiagnostic, uriToPath } from './convert';
+import { pathToUri, toLspDiagnostic, toLspRange, uriToPath } from './convert';
 import { COMMANDS, PROJECT_MODEL_REQUEST, STATUS_NOTIFICATION, type DiagnosticData, type ProjectModelParams, type ProjectModelResult, type StatusParams } from './protocol';
 import { describeProjects } from '../engine/inspect';
 
@@ -93,14 +97,19 @@ export class DjswapServer {
           events.push({ file, type });
         }
         this.session?.fileEvents(events);
-        this.schedule();
+        if (events.some((e) => /\.(sqlite3|db|sqlite)$|showmigrations|history/i.test(e.file))) void this.loadHistories().then(() => this.schedule());
+        else this.schedule();
       }),
     );
     c.onDidChangeConfiguration(() => this.guard('didChangeConfiguration', async () => {
       await this.applyConfiguration();
+      await this.loadHistories();
       this.schedule();
     }));
     c.onCodeAction((p) => this.guardRequest('codeAction', [], () => this.codeActions(p)));
+    c.onHover((p) => this.guardRequest('hover', null, () => this.hover(p)));
+    c.onDefinition((p) => this.guardRequest('definition', [], () => this.locations(p, 'definition')));
+    c.onDeclaration((p) => this.guardRequest('declaration', [], () => this.locations(p, 'declaration')));
     c.onExecuteCommand((p) => this.guardRequest('executeCommand', null, () => this.executeCommand(p)));
     c.onRequest(PROJECT_MODEL_REQUEST, (p: ProjectModelParams) => this.guardRequest('projectModel', { markdown: '' }, () => this.projectModel(p)));
     c.onShutdown(() => {
@@ -137,6 +146,9 @@ export class DjswapServer {
           ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false }
           : true,
         executeCommandProvider: { commands: [COMMANDS.showDocumentation, COMMANDS.fixAllInWorkspace, COMMANDS.applyFixAllInFile] },
+        hoverProvider: true,
+        definitionProvider: true,
+        declarationProvider: true,
         workspace: { workspaceFolders: { supported: true, changeNotifications: this.support.workspaceFolders } },
       },
       serverInfo: { name: 'djswap', version: VERSION },
@@ -147,7 +159,14 @@ export class DjswapServer {
     if (this.support.configuration) await this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'djswap' });
     if (this.support.watchedFiles) {
       await this.connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: '**/*.py' }, { globPattern: '**/pyproject.toml' }, { globPattern: '**/migrations' }, { globPattern: '**/migrations/**' }],
+        watchers: [
+          { globPattern: '**/*.py' },
+          { globPattern: '**/pyproject.toml' },
+          { globPattern: '**/migrations' },
+          { globPattern: '**/migrations/**' },
+          { globPattern: '**/*.sqlite3' },
+          { globPattern: '**/*.txt' },
+        ],
       });
     }
     if (this.support.workspaceFolders) {
@@ -171,10 +190,25 @@ export class DjswapServer {
     progress?.begin('Indexing Django project…', 0, undefined, false);
     this.status({ state: 'indexing', errors: 0, warnings: 0, infos: 0, files: 0 });
     const started = Date.now();
+    try {
+      await this.session?.prewarm((done, total) => progress?.report(total > 0 ? Math.round((done / total) * 100) : 100, `${done}/${total} files`));
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error; // reported by the analysis below
+    }
+    await this.loadHistories();
     this.analyzeAndPublish();
     progress?.done();
     const files = this.session?.folders.reduce((n, w) => n + w.files.cachedFiles, 0) ?? 0;
     this.log(`djswap: indexed ${files} files in ${Date.now() - started} ms`);
+  }
+
+  /** Applied migrations of each project's database: read at start, and again when a database or history file changes. */
+  private async loadHistories(): Promise<void> {
+    try {
+      await this.session?.loadHistories();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+    }
   }
 
   private async applyConfiguration(): Promise<void> {
@@ -410,6 +444,31 @@ export class DjswapServer {
       default:
         return null;
     }
+  }
+
+  private hover(params: TextDocumentPositionParams): Hover | null {
+    const file = uriToPath(params.textDocument.uri);
+    const session = this.session;
+    if (!file || !session) return null;
+    const offset = this.offsetOf(file, params.position);
+    const hover = offset === undefined ? undefined : session.hover(file, offset);
+    if (!hover) return null;
+    return { contents: { kind: MarkupKind.Markdown, value: hover.markdown }, range: toLspRange(hover.range) };
+  }
+
+  private locations(params: TextDocumentPositionParams, kind: 'definition' | 'declaration'): Location[] {
+    const file = uriToPath(params.textDocument.uri);
+    const session = this.session;
+    if (!file || !session) return [];
+    const offset = this.offsetOf(file, params.position);
+    if (offset === undefined) return [];
+    const targets = kind === 'definition' ? session.definition(file, offset) : session.declaration(file, offset);
+    return targets.map((t) => ({ uri: pathToUri(t.file), range: toLspRange(t.range) }));
+  }
+
+  private offsetOf(file: string, position: { line: number; character: number }): number | undefined {
+    const text = this.session?.workspaceFor(file)?.files.text(file);
+    return text === undefined ? undefined : new LineIndex(text).offset({ line: position.line, column: position.character });
   }
 
   private projectModel(params: ProjectModelParams): ProjectModelResult {

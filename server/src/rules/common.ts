@@ -8,10 +8,14 @@ import type { RuleContext, Severity, TextEdit } from './types';
 /** The swappable model a relation target names by label or class (not through its setting). */
 export function hardSwappableTarget(project: DjangoProject, target: RelationTarget, appLabel: string): { state: SwappableState; written: string } | undefined {
   if (target.kind === 'label') {
-    const label = target.label.includes('.') ? target.label : `${appLabel}.${target.label}`;
     if (target.label === 'self') return undefined;
+    const label = target.label.includes('.') ? target.label : `${appLabel}.${target.label}`;
     const state = project.swappables.find((s) => s.inUse && sameLabel(s.defaultLabel, label));
-    return state ? { state, written: target.label } : undefined;
+    if (!state) return undefined;
+    // The label must name the model that declares the setting: a project app labelled `auth` is not Django's.
+    const model = project.modelByLabel(label);
+    if (model ? model.swappable !== state.setting : !(state.spec && project.appsIncomplete)) return undefined;
+    return { state, written: target.label };
   }
   if (target.kind === 'class') {
     const model = project.modelByQualified(target.qualified);
@@ -39,9 +43,9 @@ export function settingExpression(
 }
 
 /** How sure we are that this hard reference fails, and so how loud to be. */
-export function hardReferenceSeverity(context: RuleContext, state: SwappableState): Severity {
+export function hardReferenceSeverity(context: RuleContext, state: SwappableState, file: string): Severity {
   if (state.swapped === true) return 'error';
-  if (context.reusable) return 'warning';
+  if (context.isReusable(file)) return 'warning';
   return 'information';
 }
 
@@ -51,6 +55,11 @@ export function describeSetting(context: RuleContext, state: SwappableState): st
   if (state.value === undefined) return `\`${state.setting}\` is not known statically${where}`;
   if (state.state === 'default') return `\`${state.setting}\` is not set, so it is the default \`${state.defaultLabel}\``;
   return `\`${state.setting}\` is \`${state.value}\`${where}`;
+}
+
+/** "`OAUTH2_PROVIDER_APPLICATION_MODEL` (project/settings.py:77)", or "(default)" when it is not set. */
+export function namedSetting(context: RuleContext, state: SwappableState): string {
+  return `\`${state.setting}\` (${state.assignment ? context.where(state.assignment.location) : 'not set: the default'})`;
 }
 
 export function settingRelated(state: SwappableState): { file: string; span: Location['span']; message: string }[] {

@@ -47,12 +47,26 @@ export interface RuleContext {
   file(path: string): ParsedFile | undefined;
   /** Python files of the project whose text contains one of the needles (a cheap prefilter before parsing). */
   filesContaining(needles: string[]): string[];
-  /** The project is a reusable app (no manage.py) rather than a site. */
-  reusable: boolean;
+  /**
+   * Code of a reusable app rather than of a site: the project has no manage.py, or the file lies
+   * outside the manage.py folder (a package beside the test project) or under site-packages.
+   */
+  isReusable(file: string): boolean;
   /** Paths relative to the project root, for messages. */
   relative(path: string): string;
   /** `file:line` for messages (1-based line). */
   where(location: Location): string;
+  /** When a swappable setting took its current value, from git; undefined outside a repository. */
+  settingChange(setting: string): SettingChangeFacts | undefined;
+}
+
+/** A swappable setting's change, from version control. */
+export interface SettingChangeFacts {
+  commit?: { hash: string; time: number; subject: string };
+  from?: string;
+  to: string;
+  /** `package` names who ships a migration that is not the project's (Django, django-oauth-toolkit...). */
+  before: { key: string; file?: string; commit?: { hash: string; time: number; subject: string }; package?: string }[];
 }
 
 export interface Rule {

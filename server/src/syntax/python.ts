@@ -67,9 +67,22 @@ export interface PyModule {
 const MAX_DEPTH = 80;
 const MAX_SYNTAX_ERRORS = 20;
 
-export function summarizeModule(tree: SyntaxTree): PyModule {
+export interface SummaryOptions {
+  /**
+   * Calls whose arguments are left out of the summary, by their callee as written (`models.CharField`):
+   * the caller knows which arguments can never matter, and skipping them is most of the cost saved.
+   */
+  skipArguments?: (callee: string) => boolean;
+}
+
+/**
+ * Summarises a parsed module. Node text is sliced from `source` (the parsed text) rather than read
+ * through the tree, and children are fetched one array at a time: each call across the native
+ * boundary costs more than the work done with its answer.
+ */
+export function summarizeModule(tree: SyntaxTree, source: string, options: SummaryOptions = {}): PyModule {
   const root = tree.rootNode;
-  const reader = new ModuleReader();
+  const reader = new ModuleReader(source, options);
   const statements = reader.block(root, 0);
   return { statements, imports: reader.imports, syntaxErrors: root.hasError ? findSyntaxErrors(root) : [] };
 }
@@ -80,9 +93,7 @@ function span(node: SyntaxNode): Span {
 
 function namedChildren(node: SyntaxNode): SyntaxNode[] {
   const out: SyntaxNode[] = [];
-  const count = node.namedChildCount;
-  for (let i = 0; i < count; i++) {
-    const child = node.namedChild(i);
+  for (const child of node.namedChildren) {
     if (child && child.type !== 'comment') out.push(child);
   }
   return out;
@@ -90,6 +101,15 @@ function namedChildren(node: SyntaxNode): SyntaxNode[] {
 
 class ModuleReader {
   readonly imports: PyImport[] = [];
+
+  constructor(
+    private readonly source: string,
+    private readonly options: SummaryOptions,
+  ) {}
+
+  private text(node: SyntaxNode | Span): string {
+    return 'startIndex' in node ? this.source.slice(node.startIndex, node.endIndex) : this.source.slice(node.start, node.end);
+  }
 
   block(node: SyntaxNode, depth: number): PyStatement[] {
     const out: PyStatement[] = [];
@@ -104,11 +124,10 @@ class ModuleReader {
         for (const inner of namedChildren(node)) {
           if (inner.type === 'assignment') out.push(this.assignment(inner, node, depth));
           else if (inner.type === 'augmented_assignment') {
-            const left = inner.childForFieldName('left');
-            const right = inner.childForFieldName('right');
-            const op = inner.childForFieldName('operator');
+            const [left, right] = namedChildren(inner);
             if (left && right) {
-              out.push({ kind: 'augassign', target: this.expr(left, depth), op: op ? op.text : '', value: this.expr(right, depth), span: span(node) });
+              const op = this.source.slice(left.endIndex, right.startIndex).trim();
+              out.push({ kind: 'augassign', target: this.expr(left, depth), op, value: this.expr(right, depth), span: span(node) });
             }
           } else out.push({ kind: 'expr', value: this.expr(inner, depth), span: span(node) });
         }
@@ -125,15 +144,16 @@ class ModuleReader {
         return;
       }
       case 'class_definition': {
-        const name = node.childForFieldName('name');
-        const body = node.childForFieldName('body');
-        const superclasses = node.childForFieldName('superclasses');
+        const parts = namedChildren(node);
+        const name = parts[0]?.type === 'identifier' ? parts[0] : undefined;
+        const superclasses = parts.find((p) => p.type === 'argument_list');
+        const body = parts.length > 0 && parts[parts.length - 1].type === 'block' ? parts[parts.length - 1] : undefined;
         const bases: PyExpr[] = [];
         const keywords: PyKeyword[] = [];
         if (superclasses) this.argumentList(superclasses, depth, bases, keywords);
         out.push({
           kind: 'class',
-          name: name ? name.text : '',
+          name: name ? this.text(name) : '',
           nameSpan: name ? span(name) : span(node),
           bases,
           keywords,
@@ -144,11 +164,12 @@ class ModuleReader {
         return;
       }
       case 'function_definition': {
-        const name = node.childForFieldName('name');
-        const body = node.childForFieldName('body');
+        const parts = namedChildren(node);
+        const name = parts[0]?.type === 'identifier' ? parts[0] : undefined;
+        const body = parts.length > 0 && parts[parts.length - 1].type === 'block' ? parts[parts.length - 1] : undefined;
         out.push({
           kind: 'def',
-          name: name ? name.text : '',
+          name: name ? this.text(name) : '',
           nameSpan: name ? span(name) : span(node),
           body: body ? this.block(body, depth + 1) : [],
           span: span(node),
@@ -156,8 +177,9 @@ class ModuleReader {
         return;
       }
       case 'decorated_definition': {
-        const definition = node.childForFieldName('definition');
-        if (definition) this.statement(definition, depth, out);
+        const parts = namedChildren(node);
+        const definition = parts[parts.length - 1];
+        if (definition && definition.type !== 'decorator') this.statement(definition, depth, out);
         return;
       }
       case 'if_statement':
@@ -167,28 +189,29 @@ class ModuleReader {
         const handlers: { types: PyExpr | null; body: PyStatement[] }[] = [];
         let orelse: PyStatement[] = [];
         let finalbody: PyStatement[] = [];
+        let body: PyStatement[] = [];
         for (const child of namedChildren(node)) {
-          if (child.type === 'except_clause' || child.type === 'except_group_clause') {
+          if (child.type === 'block') body = this.block(child, depth + 1);
+          else if (child.type === 'except_clause' || child.type === 'except_group_clause') {
             const parts = namedChildren(child);
             const blockNode = parts.find((p) => p.type === 'block');
             const typeNode = parts.find((p) => p.type !== 'block');
             handlers.push({ types: typeNode ? this.expr(typeNode, depth) : null, body: blockNode ? this.block(blockNode, depth + 1) : [] });
-          } else if (child.type === 'else_clause') {
-            const body = child.childForFieldName('body');
-            orelse = body ? this.block(body, depth + 1) : [];
-          } else if (child.type === 'finally_clause') {
-            const body = namedChildren(child).find((p) => p.type === 'block');
-            finalbody = body ? this.block(body, depth + 1) : [];
+          } else if (child.type === 'else_clause' || child.type === 'finally_clause') {
+            const blockNode = namedChildren(child).find((p) => p.type === 'block');
+            const statements = blockNode ? this.block(blockNode, depth + 1) : [];
+            if (child.type === 'else_clause') orelse = statements;
+            else finalbody = statements;
           }
         }
-        const body = node.childForFieldName('body');
-        out.push({ kind: 'try', body: body ? this.block(body, depth + 1) : [], handlers, orelse, finalbody, span: span(node) });
+        out.push({ kind: 'try', body, handlers, orelse, finalbody, span: span(node) });
         return;
       }
       case 'with_statement':
       case 'for_statement':
       case 'while_statement': {
-        const body = node.childForFieldName('body');
+        const parts = namedChildren(node);
+        const body = parts.find((p) => p.type === 'block');
         out.push({ kind: 'block', body: body ? this.block(body, depth + 1) : [], span: span(node) });
         return;
       }
@@ -209,20 +232,21 @@ class ModuleReader {
   }
 
   private assignment(node: SyntaxNode, statement: SyntaxNode, depth: number): PyStatement {
-    // `a = b = value` nests assignments on the right.
+    // `a = b = value` nests assignments on the right; `x: int = v` has a type between.
     const targets: PyExpr[] = [];
-    let current: SyntaxNode | null = node;
+    let current: SyntaxNode | undefined = node;
     let value: PyExpr = { k: 'unknown', span: span(node) };
     while (current) {
-      const left = current.childForFieldName('left');
-      const right: SyntaxNode | null = current.childForFieldName('right');
+      const parts: SyntaxNode[] = namedChildren(current);
+      const left = parts[0];
+      const right: SyntaxNode | undefined = parts.length >= 2 && parts[parts.length - 1].type !== 'type' ? parts[parts.length - 1] : undefined;
       if (left) targets.push(this.expr(left, depth));
       if (right && right.type === 'assignment') {
         current = right;
         continue;
       }
       if (right) value = this.expr(right, depth);
-      current = null;
+      current = undefined;
     }
     return { kind: 'assign', targets, value, span: span(statement) };
   }
@@ -264,11 +288,10 @@ class ModuleReader {
     if (node.type === 'import_statement') {
       const names: PyImportedName[] = [];
       for (const child of namedChildren(node)) {
-        if (child.type === 'dotted_name') names.push({ name: child.text, span: span(child) });
+        if (child.type === 'dotted_name') names.push({ name: this.text(child), span: span(child) });
         else if (child.type === 'aliased_import') {
-          const name = child.childForFieldName('name');
-          const alias = child.childForFieldName('alias');
-          if (name) names.push({ name: name.text, alias: alias?.text, span: span(child) });
+          const [name, alias] = namedChildren(child);
+          if (name) names.push({ name: this.text(name), alias: alias ? this.text(alias) : undefined, span: span(child) });
         }
       }
       return { kind: 'import', module: '', level: 0, names, star: false, span: span(node) };
@@ -279,21 +302,20 @@ class ModuleReader {
     if (moduleNode) {
       if (moduleNode.type === 'relative_import') {
         for (const part of namedChildren(moduleNode)) {
-          if (part.type === 'import_prefix') level = part.text.trim().length;
-          else if (part.type === 'dotted_name') module = part.text;
+          if (part.type === 'import_prefix') level = this.text(part).trim().length;
+          else if (part.type === 'dotted_name') module = this.text(part);
         }
-      } else module = moduleNode.text;
+      } else module = this.text(moduleNode);
     }
     const names: PyImportedName[] = [];
     let star = false;
     for (const child of namedChildren(node)) {
-      if (child === moduleNode || child.startIndex === moduleNode?.startIndex) continue;
+      if (moduleNode && child.startIndex === moduleNode.startIndex) continue;
       if (child.type === 'wildcard_import') star = true;
-      else if (child.type === 'dotted_name') names.push({ name: child.text, span: span(child) });
+      else if (child.type === 'dotted_name') names.push({ name: this.text(child), span: span(child) });
       else if (child.type === 'aliased_import') {
-        const name = child.childForFieldName('name');
-        const alias = child.childForFieldName('alias');
-        if (name) names.push({ name: name.text, alias: alias?.text, span: span(child) });
+        const [name, alias] = namedChildren(child);
+        if (name) names.push({ name: this.text(name), alias: alias ? this.text(alias) : undefined, span: span(child) });
       }
     }
     return { kind: 'from', module, level, names, star, span: span(node) };
@@ -303,9 +325,8 @@ class ModuleReader {
     let starred = false;
     for (const child of namedChildren(node)) {
       if (child.type === 'keyword_argument') {
-        const name = child.childForFieldName('name');
-        const value = child.childForFieldName('value');
-        if (name && value) keywords.push({ name: name.text, nameSpan: span(name), value: this.expr(value, depth + 1), span: span(child) });
+        const [name, value] = namedChildren(child);
+        if (name && value) keywords.push({ name: this.text(name), nameSpan: span(name), value: this.expr(value, depth + 1), span: span(child) });
       } else if (child.type === 'list_splat' || child.type === 'dictionary_splat') {
         starred = true;
       } else {
@@ -320,12 +341,12 @@ class ModuleReader {
     if (depth > MAX_DEPTH) return { k: 'unknown', span: where };
     switch (node.type) {
       case 'string':
-        return readString(node) ?? { k: 'unknown', span: where };
+        return this.string(node) ?? { k: 'unknown', span: where };
       case 'concatenated_string': {
         let value = '';
         let first: Extract<PyExpr, { k: 'str' }> | null = null;
         for (const part of namedChildren(node)) {
-          const piece = part.type === 'string' ? readString(part) : null;
+          const piece = part.type === 'string' ? this.string(part) : null;
           if (!piece) return { k: 'unknown', span: where };
           first ??= piece;
           value += piece.value;
@@ -334,7 +355,7 @@ class ModuleReader {
       }
       case 'integer':
       case 'float': {
-        const value = Number(node.text.replace(/_/g, ''));
+        const value = Number(this.text(node).replace(/_/g, ''));
         return Number.isFinite(value) ? { k: 'num', value, span: where } : { k: 'unknown', span: where };
       }
       case 'true':
@@ -344,22 +365,21 @@ class ModuleReader {
       case 'none':
         return { k: 'const', value: null, span: where };
       case 'identifier':
-        return { k: 'name', id: node.text, span: where };
+        return { k: 'name', id: this.text(node), span: where };
       case 'attribute': {
-        const object = node.childForFieldName('object');
-        const attribute = node.childForFieldName('attribute');
+        const [object, attribute] = namedChildren(node);
         if (!object || !attribute) return { k: 'unknown', span: where };
-        return { k: 'attr', object: this.expr(object, depth + 1), attr: attribute.text, attrSpan: span(attribute), span: where };
+        return { k: 'attr', object: this.expr(object, depth + 1), attr: this.text(attribute), attrSpan: span(attribute), span: where };
       }
       case 'call': {
-        const fn = node.childForFieldName('function');
-        const argumentsNode = node.childForFieldName('arguments');
+        const [fn, argumentsNode] = namedChildren(node);
         if (!fn) return { k: 'unknown', span: where };
         const args: PyExpr[] = [];
         const keywords: PyKeyword[] = [];
         let starred = false;
-        if (argumentsNode && argumentsNode.type === 'argument_list') starred = this.argumentList(argumentsNode, depth, args, keywords);
-        else if (argumentsNode) args.push({ k: 'unknown', span: span(argumentsNode) });
+        const skip = this.options.skipArguments?.(this.text(fn)) === true;
+        if (!skip && argumentsNode && argumentsNode.type === 'argument_list') starred = this.argumentList(argumentsNode, depth, args, keywords);
+        else if (!skip && argumentsNode) args.push({ k: 'unknown', span: span(argumentsNode) });
         return { k: 'call', fn: this.expr(fn, depth + 1), args, keywords, starred, argsSpan: argumentsNode ? span(argumentsNode) : where, span: where };
       }
       case 'list':
@@ -380,8 +400,7 @@ class ModuleReader {
         const entries: { key: PyExpr; value: PyExpr }[] = [];
         for (const child of namedChildren(node)) {
           if (child.type !== 'pair') return { k: 'unknown', span: where };
-          const key = child.childForFieldName('key');
-          const value = child.childForFieldName('value');
+          const [key, value] = namedChildren(child);
           if (key && value) entries.push({ key: this.expr(key, depth + 1), value: this.expr(value, depth + 1) });
         }
         return { k: 'dict', entries, span: where };
@@ -391,27 +410,69 @@ class ModuleReader {
         return inner ? this.expr(inner, depth + 1) : { k: 'unknown', span: where };
       }
       case 'binary_operator': {
-        const left = node.childForFieldName('left');
-        const right = node.childForFieldName('right');
-        const op = node.childForFieldName('operator');
-        if (!left || !right || !op) return { k: 'unknown', span: where };
-        return { k: 'binop', op: op.text, left: this.expr(left, depth + 1), right: this.expr(right, depth + 1), span: where };
+        const [left, right] = namedChildren(node);
+        if (!left || !right) return { k: 'unknown', span: where };
+        const op = this.source.slice(left.endIndex, right.startIndex).trim();
+        return { k: 'binop', op, left: this.expr(left, depth + 1), right: this.expr(right, depth + 1), span: where };
       }
       case 'subscript': {
-        const value = node.childForFieldName('value');
-        const index = node.childForFieldName('subscript');
+        const [value, index] = namedChildren(node);
         if (!value || !index) return { k: 'unknown', span: where };
         return { k: 'subscript', object: this.expr(value, depth + 1), index: this.expr(index, depth + 1), span: where };
       }
       default: {
         // Keep calls found inside other expressions (lambdas, comprehensions, conditionals) reachable.
         const children: PyExpr[] = [];
-        if (node.namedChildCount > 0 && node.namedChildCount < 64) {
-          for (const child of namedChildren(node)) if (child.type !== 'ERROR') children.push(this.expr(child, depth + 1));
+        const parts = namedChildren(node);
+        if (parts.length > 0 && parts.length < 64) {
+          for (const child of parts) if (child.type !== 'ERROR') children.push(this.expr(child, depth + 1));
         }
         return children.length > 0 ? { k: 'unknown', span: where, children } : { k: 'unknown', span: where };
       }
     }
+  }
+
+  private string(node: SyntaxNode): Extract<PyExpr, { k: 'str' }> | null {
+    let opener = '';
+    let value = '';
+    for (const part of node.children) {
+      if (!part) continue;
+      switch (part.type) {
+        case 'string_start':
+          opener = this.text(part);
+          break;
+        case 'string_content': {
+          // Escape sequences are children of the content: decode them between the literal runs.
+          let at = part.startIndex;
+          for (const escape of part.childCount > 0 ? part.children : []) {
+            if (!escape || escape.type !== 'escape_sequence') continue;
+            value += this.source.slice(at, escape.startIndex) + decodeEscape(this.text(escape));
+            at = escape.endIndex;
+          }
+          value += this.source.slice(at, part.endIndex);
+          break;
+        }
+        case 'escape_sequence':
+          value += decodeEscape(this.text(part));
+          break;
+        case 'interpolation':
+          return null; // f-strings are not static values
+        case 'string_end':
+          break;
+        default:
+          if (part.type === 'ERROR' || part.isMissing) return null;
+      }
+    }
+    const match = /^([A-Za-z]*)('\'\'|"""|'|")$/.exec(opener);
+    if (!match) return null;
+    const prefix = match[1].toLowerCase();
+    if (prefix.includes('b') || prefix.includes('f')) return null;
+    if (prefix.includes('r')) {
+      // Raw strings keep backslashes: re-read the source between the quotes.
+      const text = this.text(node);
+      value = text.slice(opener.length, text.length - match[2].length);
+    }
+    return { k: 'str', value, quote: match[2], prefix: match[1], span: span(node) };
   }
 }
 
@@ -429,49 +490,14 @@ const STATEMENT_TYPES = new Set([
   'while_statement',
 ]);
 
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
-
-function readString(node: SyntaxNode): Extract<PyExpr, { k: 'str' }> | null {
-  let opener = '';
-  let value = '';
-  for (let i = 0; i < node.childCount; i++) {
-    const part = node.child(i);
-    if (!part) continue;
-    switch (part.type) {
-      case 'string_start':
-        opener = part.text;
-        break;
-      case 'string_content':
-        value += part.text;
-        break;
-      case 'escape_sequence': {
-        const raw = part.text;
-        const simple = SIMPLE_ESCAPES[raw.slice(1)];
-        if (simple !== undefined) value += simple;
-        else if (/^\\x[0-9a-fA-F]{2}$/.test(raw) || /^\\u[0-9a-fA-F]{4}$/.test(raw) || /^\\U[0-9a-fA-F]{8}$/.test(raw)) {
-          value += String.fromCodePoint(parseInt(raw.slice(2), 16));
-        } else value += raw;
-        break;
-      }
-      case 'interpolation':
-        return null; // f-strings are not static values
-      case 'string_end':
-        break;
-      default:
-        if (part.type === 'ERROR' || part.isMissing) return null;
-    }
-  }
-  const match = /^([A-Za-z]*)('''|"""|'|")$/.exec(opener);
-  if (!match) return null;
-  const prefix = match[1].toLowerCase();
-  if (prefix.includes('b') || prefix.includes('f')) return null;
-  if (prefix.includes('r')) {
-    // Raw strings keep backslashes: re-read the source between the quotes.
-    const text = node.text;
-    value = text.slice(opener.length, text.length - match[2].length);
-  }
-  return { k: 'str', value, quote: match[2], prefix: match[1], span: span(node) };
+function decodeEscape(raw: string): string {
+  const simple = SIMPLE_ESCAPES[raw.slice(1)];
+  if (simple !== undefined) return simple;
+  if (/^\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})$/.test(raw)) return String.fromCodePoint(parseInt(raw.slice(2), 16));
+  return raw;
 }
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
 
 function findSyntaxErrors(root: SyntaxNode): Span[] {
   const out: Span[] = [];

@@ -53,7 +53,7 @@ the settings never define).`,
         if (!hard) continue;
         const { state } = hard;
         const fieldName = `${model.label}.${field.name}`;
-        const severity = hardReferenceSeverity(context, state);
+        const severity = hardReferenceSeverity(context, state, file.path);
         const written =
           field.target.kind === 'label'
             ? hard.written === state.defaultLabel

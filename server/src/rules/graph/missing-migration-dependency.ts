@@ -1,0 +1,58 @@
+import { splitKey } from '../../django/graph';
+import { closestName } from '../text-distance';
+import { dependencySpan } from '../migration-edits';
+import type { Finding, Rule } from '../types';
+
+export const missingMigrationDependency: Rule = {
+  code: 'SWP301',
+  name: 'missing-migration-dependency',
+  summary: 'A dependency names a migration that does not exist (NodeNotFoundError)',
+  defaultSeverity: 'error',
+  fix: 'none',
+  docs: {
+    whatItDoes: `Flags an entry of a migration's \`dependencies\` that names a migration the graph does not have: a
+typo, a migration deleted or renamed, an app that is not installed, or a squashed migration's replaced
+migrations removed too early.`,
+    whyIsThisBad: `Django checks every edge before it runs anything: \`migrate\` and \`makemigrations\` fail with
+\`NodeNotFoundError: Migration blog.0002_post_slug dependencies reference nonexistent parent node ('blog',
+'0001_inital')\`.`,
+    example: `dependencies = [
+    ("blog", "0001_inital"),
+]`,
+    useInstead: `dependencies = [
+    ("blog", "0001_initial"),
+]`,
+    fixSafety: `No fix; the message names the closest existing migration of that app when there is one.`,
+    references: [{ title: 'Django: Migration dependencies', url: 'https://docs.djangoproject.com/en/stable/topics/migrations/#dependencies' }],
+  },
+  check(context) {
+    const { project } = context;
+    const findings: Finding[] = [];
+    for (const problem of project.graph.problems) {
+      if (problem.kind !== 'missing-parent') continue;
+      const origin = project.migrations.get(problem.origin);
+      if (!origin?.file || origin.origin !== 'workspace') continue;
+      const [app, name] = splitKey(problem.missing);
+      const hint = hintFor(project, app, name);
+      findings.push({
+        file: origin.file,
+        span: dependencySpan(origin, problem.index),
+        severity: project.labelUncertainty(app) ? 'warning' : 'error',
+        message: `Django fails with \`NodeNotFoundError: ${problem.message}\`${hint}${hint.endsWith('?') ? '' : '.'}`,
+      });
+    }
+    return findings;
+  },
+};
+
+export function hintFor(project: Parameters<Rule['check']>[0]['project'], app: string, name: string): string {
+  const installed = project.appsByLabel.get(app);
+  if (!installed) {
+    const uncertainty = project.labelUncertainty(app);
+    return uncertainty ? ` — \`${app}\` matches no installed app, ${uncertainty}` : `: \`${app}\` is not in INSTALLED_APPS`;
+  }
+  const names = project.graph.appNodes(app).map((k) => splitKey(k)[1]);
+  if (names.length === 0) return `: \`${app}\` has no migrations`;
+  const closest = closestName(name, names);
+  return closest ? ` — did you mean \`${closest}\`?` : ` (\`${app}\` has ${names.length} migrations, the last is \`${names[names.length - 1]}\`)`;
+}

@@ -1,0 +1,69 @@
+import { sameLabel } from '../../django/project';
+import { describeSetting, settingRelated } from '../common';
+import type { Finding, Rule } from '../types';
+
+export const swappableMetaOnReplacement: Rule = {
+  code: 'SWP104',
+  name: 'swappable-meta-on-replacement',
+  summary: "A replacement model's Meta declares the setting as `swappable`, so it is swapped out itself",
+  defaultSeverity: 'error',
+  fix: 'unsafe',
+  docs: {
+    whatItDoes: `Flags a model of the project whose \`Meta\` says \`swappable = "X"\` for a setting that belongs to
+another model (Django's \`AUTH_USER_MODEL\`, django-oauth-toolkit's settings, a setting another model declares),
+while \`X\` points at some other model. It usually comes from copying the default model's \`Meta\`, e.g.
+\`class Meta(AbstractUser.Meta): swappable = "AUTH_USER_MODEL"\`.`,
+    whyIsThisBad: `\`Meta.swappable\` marks the *default* model that a setting may replace. On any other model it
+means "this model is replaced when X points elsewhere": Django treats it as swapped out — \`migrate\` creates no
+table for it, its manager raises \`AttributeError: Manager isn't available\`, and relations to it fail the
+system checks.`,
+    example: `class User(AbstractUser):
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"`,
+    useInstead: `class User(AbstractUser):
+    class Meta(AbstractUser.Meta):
+        pass`,
+    fixSafety: `Unsafe. Removing the line makes the model a normal model again, with a table: the next
+\`makemigrations\` records the changed options, and \`migrate\` creates the table.`,
+    references: [
+      { title: 'Django: Substituting a custom User model', url: 'https://docs.djangoproject.com/en/stable/topics/auth/customizing/#substituting-a-custom-user-model' },
+    ],
+  },
+  check(context) {
+    const { project } = context;
+    const findings: Finding[] = [];
+    for (const model of project.models) {
+      if (model.origin !== 'workspace' || !model.swappable || !model.facts?.meta.swappable) continue;
+      const state = project.swappable(model.swappable);
+      if (!state || state.value === undefined) continue;
+      // The model that declares the setting (its default) is where Meta.swappable belongs.
+      if (sameLabel(state.defaultLabel, model.label)) continue;
+      if (sameLabel(state.value, model.label)) continue;
+      const file = context.file(model.facts.file);
+      if (!file) continue;
+      const declaration = model.facts.meta.swappable;
+      // Meta must keep a body: the only statement becomes `pass`.
+      const onlyStatement = model.facts.meta.statements === 1;
+      const lineStart = file.lines.lineStart(file.lines.position(declaration.statementSpan.start).line);
+      const endLine = file.lines.position(declaration.statementSpan.end).line;
+      const lineEnd = endLine + 1 < file.lines.lineCount ? file.lines.lineStart(endLine + 1) : file.lines.lineEnd(endLine);
+      findings.push({
+        file: file.path,
+        span: declaration.span,
+        severity: 'error',
+        message: `\`${model.label}\` declares \`swappable = "${state.setting}"\`, but ${describeSetting(context, state)}, so Django treats \`${model.label}\` as swapped out: no table, and its manager raises AttributeError. \`Meta.swappable\` belongs on the default model (\`${state.defaultLabel}\`), not on a replacement.`,
+        related: settingRelated(state),
+        fix: {
+          title: `Remove swappable = "${state.setting}"`,
+          safe: false,
+          edits: [
+            onlyStatement
+              ? { file: file.path, span: declaration.statementSpan, newText: 'pass' }
+              : { file: file.path, span: { start: lineStart, end: lineEnd }, newText: '' },
+          ],
+        },
+      });
+    }
+    return findings;
+  },
+};
