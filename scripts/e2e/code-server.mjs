@@ -4,8 +4,8 @@
 // 1. Installs the VSIX into a fresh extensions folder and starts code-server on 127.0.0.1, in its own
 //    process group.
 // 2. Looks at the page as a user does, on one copy of examples/mysite: the squiggle under "auth.User",
-//    its hover, the quick-fix menu, the Problems panel row, the status bar. Screenshots go to
-//    test-results/e2e/.
+//    its hover, the quick-fix menu, the Problems panel row, the status bar, djswap's hover on
+//    swappable_dependency. Screenshots go to test-results/e2e/.
 // 3. Runs the extension-host suite (out/test/e2e/suite) on another copy, through the `payload` URL
 //    parameter, and waits, with a deadline, for the result file the suite writes.
 //
@@ -13,9 +13,10 @@
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CODE_SERVER_BIN, REPO, RESULTS, RUNNER_EXTENSION, SUITE_INDEX, VSIX, copyExample, ensureDir, freePort, log, run, startGroup, waitFor } from './lib.mjs';
+import { CHROMIUM, CODE_SERVER_BIN, EXPECTED_TABLE, REPO, RESULTS, RUNNER_EXTENSION, SUITE_INDEX, VSIX, copyExample, ensureDir, freePort, log, run, startGroup, waitFor } from './lib.mjs';
 import { checkSuiteResult } from './suite-result.mjs';
 
 const SUITE_TIMEOUT_MS = Number(process.env.DJSWAP_E2E_SUITE_TIMEOUT_MS) || 10 * 60_000;
@@ -87,7 +88,7 @@ export async function runCodeServerHost({ vsix = VSIX } = {}) {
     const browserLog = createWriteStream(join(RESULTS, 'browser-console.log'));
     context.on('console', (message) => browserLog.write(`[${message.type()}] ${message.text()}\n`));
 
-    await step(failures, 'what a user sees (squiggle, hover, quick fix, Problems panel, status bar)', () => checkUserView(context, base, ui.folder));
+    await step(failures, 'what a user sees (squiggle, hovers, quick fix, Problems panel, status bar)', () => checkUserView(context, base, ui.folder));
     await step(failures, 'the extension-host suite', () => runSuite(context, base, port, suite.folder, resultFile, holdFile, dirs.extensions, died));
   } finally {
     await browser?.close().catch(() => {});
@@ -148,26 +149,27 @@ async function screenshot(page, name) {
 async function quickOpen(page, relativePath) {
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
   await input.fill(relativePath);
   const fileName = relativePath.split('/').pop();
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: 10_000 });
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: fileName }).first().waitFor({ timeout: UI_TIMEOUT_MS });
   await page.keyboard.press('Enter');
-  await page.locator(`.tabs-container .tab.active`, { hasText: fileName }).waitFor({ timeout: 10_000 });
+  await page.locator(`.tabs-container .tab.active`, { hasText: fileName }).waitFor({ timeout: UI_TIMEOUT_MS });
 }
 
 async function checkUserView(context, base, folder) {
   const problems = [];
+  const { EXPECTED_DIAGNOSTICS: expected } = createRequire(import.meta.url)(EXPECTED_TABLE);
   const page = await openWorkbench(context, `${base}/?folder=${encodeURIComponent(folder)}`);
   try {
     await quickOpen(page, 'blog/models.py');
     const editor = page.locator('.editor-instance .monaco-editor').first();
-    await editor.locator('.view-line', { hasText: 'auth.User' }).waitFor({ timeout: 10_000 });
+    await editor.locator('.view-line', { hasText: 'auth.User' }).waitFor({ timeout: UI_TIMEOUT_MS });
 
     // The squiggle under "auth.User" (SWP101 is an error: AUTH_USER_MODEL is swapped).
     const squiggle = editor.locator('.squiggly-error').first();
     await squiggle.waitFor({ state: 'attached', timeout: UI_TIMEOUT_MS });
-    const squiggleBox = await waitFor('the squiggle to be laid out', () => squiggle.boundingBox(), { timeoutMs: 10_000 });
+    const squiggleBox = await waitFor('the squiggle to be laid out', () => squiggle.boundingBox(), { timeoutMs: UI_TIMEOUT_MS });
     const lineBox = await editor.locator('.view-line', { hasText: 'author = models.ForeignKey("auth.User"' }).boundingBox();
     if (!lineBox || Math.abs(squiggleBox.y + squiggleBox.height / 2 - (lineBox.y + lineBox.height / 2)) > lineBox.height) {
       problems.push(`the squiggle is not on the line of "auth.User" (squiggle ${JSON.stringify(squiggleBox)}, line ${JSON.stringify(lineBox)})`);
@@ -176,7 +178,7 @@ async function checkUserView(context, base, folder) {
     // Its hover: the diagnostic's message, code and source.
     await page.mouse.move(squiggleBox.x + squiggleBox.width / 2, squiggleBox.y + squiggleBox.height / 2);
     const hover = page.locator('.monaco-hover:visible', { hasText: 'SWP101' }).first();
-    await hover.waitFor({ timeout: 10_000 });
+    await hover.waitFor({ timeout: UI_TIMEOUT_MS });
     const hoverText = await hover.innerText();
     for (const expected of ['AUTH_USER_MODEL', 'accounts.User', 'djswap']) {
       if (!hoverText.includes(expected)) problems.push(`the hover does not mention ${expected}: ${JSON.stringify(hoverText)}`);
@@ -189,8 +191,8 @@ async function checkUserView(context, base, folder) {
     await page.mouse.click(squiggleBox.x + squiggleBox.width / 2, squiggleBox.y + squiggleBox.height / 2);
     await page.keyboard.press('Control+.');
     const menu = page.locator('.action-widget:visible').first();
-    await menu.waitFor({ timeout: 10_000 });
-    await menu.getByText('Replace with settings.AUTH_USER_MODEL').first().waitFor({ timeout: 10_000 });
+    await menu.waitFor({ timeout: UI_TIMEOUT_MS });
+    await menu.getByText('Replace with settings.AUTH_USER_MODEL').first().waitFor({ timeout: UI_TIMEOUT_MS });
     const menuText = await menu.innerText();
     for (const expected of ['Disable SWP101 for this line', 'Show documentation for SWP101']) {
       if (!menuText.includes(expected)) problems.push(`the quick-fix menu has no "${expected}": ${JSON.stringify(menuText)}`);
@@ -198,7 +200,7 @@ async function checkUserView(context, base, folder) {
     await screenshot(page, '2-quick-fix-menu.png');
     await page.keyboard.press('Escape');
 
-    // The Problems panel (Ctrl+Shift+M): one row for SWP101 at line 16, column 32.
+    // The Problems panel (Ctrl+Shift+M): the row of SWP101 at line 16, column 32.
     await page.keyboard.press('Control+Shift+M');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'SWP101' }).first();
     await row.waitFor({ timeout: UI_TIMEOUT_MS });
@@ -206,12 +208,32 @@ async function checkUserView(context, base, folder) {
     for (const expected of ['auth.User', 'djswap', 'Ln 16, Col 32']) {
       if (!rowText.includes(expected)) problems.push(`the Problems row does not show ${expected}: ${JSON.stringify(rowText)}`);
     }
-    // The status bar item: the settings module in force, with the error icon.
+    // The status bar: djswap's item names the settings module in force; the problem counts are the
+    // table's (no other extension reports here).
     const status = page.locator('.statusbar-item', { hasText: 'djswap mysite.settings' }).first();
-    await status.waitFor({ timeout: 10_000 }).catch(() => problems.push('the status bar shows no "djswap mysite.settings"'));
-    const rows = await page.locator('.markers-panel .monaco-list-row').allInnerTexts();
-    log(`Problems panel: ${rows.map((r) => r.replace(/\s+/g, ' ').trim()).join(' | ')}`);
+    await status.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => problems.push('the status bar shows no "djswap mysite.settings"'));
+    const errors = expected.filter((r) => r.severity === 'error').length;
+    const warnings = expected.filter((r) => r.severity === 'warning').length;
+    const counts = page.locator('[id="status.problems"]');
+    let countsText = '';
+    await waitFor(`the status bar to count ${errors} errors and ${warnings} warnings`, async () => {
+      countsText = (await counts.innerText()).replace(/\s+/g, ' ').trim();
+      return countsText === `${errors} ${warnings}` || countsText.startsWith(`${errors} ${warnings} `);
+    }, { timeoutMs: UI_TIMEOUT_MS }).catch((error) => problems.push(`${error.message} (it shows ${JSON.stringify(countsText)})`));
+    log(`status bar problem counts: ${JSON.stringify(countsText)}`);
     await screenshot(page, '3-problems-panel.png');
+
+    // A hover of djswap's own: on swappable_dependency(settings.AUTH_USER_MODEL), the migration it resolves to.
+    await page.keyboard.press('Escape');
+    await quickOpen(page, 'blog/migrations/0001_initial.py');
+    const migration = page.locator('.editor-instance .monaco-editor').first();
+    const word = migration.locator('.view-line span', { hasText: /^swappable_dependency$/ }).first();
+    await word.waitFor({ timeout: UI_TIMEOUT_MS });
+    const wordBox = await word.boundingBox();
+    await page.mouse.move(wordBox.x + wordBox.width / 2, wordBox.y + wordBox.height / 2);
+    const dependencyHover = page.locator('.monaco-hover:visible', { hasText: 'accounts/migrations/0001_initial.py' }).first();
+    await dependencyHover.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => problems.push('no hover naming accounts/migrations/0001_initial.py on swappable_dependency'));
+    await screenshot(page, '4-hover-swappable-dependency.png');
   } catch (error) {
     await screenshot(page, 'failure-user-view.png').catch(() => {});
     throw error;
@@ -238,7 +260,7 @@ async function runSuite(context, base, port, folder, resultFile, holdFile, exten
       intervalMs: 500,
       abortIf: () => serverDied() || (pageClosed ? 'the page closed' : undefined),
     });
-    if (!pageClosed) await screenshot(page, '4-suite-run.png').catch(() => {});
+    if (!pageClosed) await screenshot(page, '5-suite-run.png').catch(() => {});
     writeFileSync(holdFile, '');
   } catch (error) {
     if (!pageClosed) await screenshot(page, 'failure-suite.png').catch(() => {});

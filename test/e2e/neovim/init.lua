@@ -1,17 +1,21 @@
 -- Host 3: the djswap language server in Neovim (0.7+), over stdio, as the README sets it up.
 -- Run by scripts/e2e/neovim.mjs:  nvim --headless -i NONE -n -u init.lua blog/models.py  (cwd: a copy of
 -- examples/mysite). It waits, with a deadline, for the expected diagnostics, asks for the code actions
--- of the first one, applies its preferred fix, waits for the diagnostic to go, writes everything it saw
--- to $DJSWAP_NVIM_OUT as JSON, and quits.
+-- of one of them ($DJSWAP_NVIM_FIX), applies the preferred fix, waits for the diagnostic to go, writes
+-- everything it saw to $DJSWAP_NVIM_OUT as JSON, and quits.
 --
 -- Environment: DJSWAP_NVIM_CMD (the server command, a JSON array), DJSWAP_NVIM_OUT (the result file),
--- DJSWAP_NVIM_EXPECT (the expected rows: JSON [{file, line, code}], lines 1-based),
--- DJSWAP_NVIM_DEADLINE_MS (per wait).
+-- DJSWAP_NVIM_EXPECT (the expected rows: JSON [{file, line, code}], lines 1-based), DJSWAP_NVIM_FIX (the
+-- row, in the opened file, whose quick fix is applied),
+-- DJSWAP_NVIM_STARTUP_MS (how long the server may take to start and report), DJSWAP_NVIM_DEADLINE_MS
+-- (any other wait).
 
 local cmd = vim.json.decode(os.getenv("DJSWAP_NVIM_CMD"))
 local out_file = os.getenv("DJSWAP_NVIM_OUT")
 local expected = vim.json.decode(os.getenv("DJSWAP_NVIM_EXPECT"))
+local to_fix = vim.json.decode(os.getenv("DJSWAP_NVIM_FIX"))
 local deadline_ms = tonumber(os.getenv("DJSWAP_NVIM_DEADLINE_MS") or "30000")
+local startup_ms = tonumber(os.getenv("DJSWAP_NVIM_STARTUP_MS") or "120000")
 
 local result = { nvim = tostring(vim.version().major) .. "." .. vim.version().minor .. "." .. vim.version().patch, errors = {} }
 local client_id
@@ -68,8 +72,9 @@ local function has(list, row)
   return false
 end
 
--- Polls `check` every 100 ms; calls `done(true)` once it holds, `done(false)` at the deadline.
-local function poll(check, done)
+-- Polls `check` every 100 ms; calls `done(true)` once it holds, `done(false)` after `limit_ms`.
+local function poll(check, done, limit_ms)
+  limit_ms = limit_ms or deadline_ms
   local started = vim.loop.now()
   local timer = vim.loop.new_timer()
   timer:start(0, 100, vim.schedule_wrap(function()
@@ -82,7 +87,7 @@ local function poll(check, done)
       timer:stop()
       timer:close()
       done(true)
-    elseif vim.loop.now() - started > deadline_ms then
+    elseif vim.loop.now() - started > limit_ms then
       timer:stop()
       timer:close()
       done(false)
@@ -90,9 +95,9 @@ local function poll(check, done)
   end))
 end
 
-local function lsp_diagnostic(bufnr, code)
+local function lsp_diagnostic(bufnr, code, line)
   for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-    if d.source == "djswap" and d.code == code then
+    if d.source == "djswap" and d.code == code and d.lnum + 1 == line then
       local lsp = d.user_data and d.user_data.lsp or {}
       -- The example files are ASCII: byte columns are UTF-16 columns.
       return {
@@ -110,10 +115,9 @@ local function lsp_diagnostic(bufnr, code)
 end
 
 local function quick_fix(bufnr)
-  local first = expected[1]
-  local diagnostic = lsp_diagnostic(bufnr, first.code)
+  local diagnostic = lsp_diagnostic(bufnr, to_fix.code, to_fix.line)
   if not diagnostic then
-    return fail("no " .. first.code .. " in the opened buffer")
+    return fail("no " .. to_fix.code .. " on line " .. to_fix.line .. " of the opened buffer")
   end
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(bufnr) },
@@ -138,9 +142,9 @@ local function quick_fix(bufnr)
   end
   result.applied = preferred.title
   vim.lsp.util.apply_workspace_edit(preferred.edit, "utf-16")
-  result.fixed_line = vim.api.nvim_buf_get_lines(bufnr, first.line - 1, first.line, false)[1]
+  result.fixed_line = vim.api.nvim_buf_get_lines(bufnr, to_fix.line - 1, to_fix.line, false)[1]
   poll(function()
-    return lsp_diagnostic(bufnr, first.code) == nil
+    return lsp_diagnostic(bufnr, to_fix.code, to_fix.line) == nil
   end, function(gone)
     result.diagnostic_gone_after_fix = gone
     result.after_fix = all_diagnostics()
@@ -164,7 +168,7 @@ local function start(bufnr)
       return finish()
     end
     quick_fix(bufnr)
-  end)
+  end, startup_ms)
 end
 
 -- The README's setup for Neovim 0.7+.
@@ -182,6 +186,7 @@ vim.api.nvim_create_autocmd("FileType", {
 })
 
 -- Whatever happens, never hang: quit well after every deadline.
+local overall_ms = startup_ms + 3 * deadline_ms
 vim.defer_fn(function()
-  fail("the whole run took longer than " .. (3 * deadline_ms) .. " ms")
-end, 3 * deadline_ms)
+  fail("the whole run took longer than " .. overall_ms .. " ms")
+end, overall_ms)

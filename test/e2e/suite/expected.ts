@@ -16,7 +16,10 @@ export interface ExpectedDiagnostic {
 }
 
 export const EXPECTED_DIAGNOSTICS: readonly ExpectedDiagnostic[] = [
+  { file: 'blog/migrations/0002_assign_orphan_posts.py', line: 8, code: 'SWP204', severity: 'error', text: '"auth", "User"' },
   { file: 'blog/models.py', line: 16, code: 'SWP101', severity: 'error', text: '"auth.User"' },
+  { file: 'blog/views.py', line: 8, code: 'SWP102', severity: 'error', text: 'User' },
+  { file: 'oauth/migrations/0001_initial.py', line: 10, code: 'SWP201', severity: 'warning', text: 'Migration' },
 ];
 
 /** One row as it would be written in the table above. */

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExpectedDiagnostic } from './expected';
+import { EXPECTED_DIAGNOSTICS, type ExpectedDiagnostic } from './expected';
 
 export const EXTENSION_ID = 'djswap.djswap';
 
@@ -45,10 +45,24 @@ export function relativeOf(uri: vscode.Uri): string {
   return path.relative(projectRoot().fsPath, uri.fsPath).split(path.sep).join('/');
 }
 
+/** How long the server may take to start and index the project (a slow or busy machine included). */
+export const STARTUP_DEADLINE_MS = Number(process.env.DJSWAP_E2E_STARTUP_DEADLINE_MS) || 120_000;
+
+/**
+ * Activates the extension and waits until the server has indexed the project: the first row of the
+ * expected table is reported. Every later wait can then be short.
+ */
 export async function activateExtension(): Promise<vscode.Extension<unknown>> {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not installed`);
   await extension.activate();
+  const first = EXPECTED_DIAGNOSTICS[0];
+  const uri = uriOf(first.file);
+  await waitFor(
+    () => `the server to index the project and report ${first.code} on ${first.file}:${first.line} (djswap reports ${reported(uri)})`,
+    () => djswapDiagnostics(uri).some((d) => codeOf(d) === first.code && d.range.start.line === first.line - 1),
+    STARTUP_DEADLINE_MS,
+  );
   return extension;
 }
 
