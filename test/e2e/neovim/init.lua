@@ -79,7 +79,12 @@ local function poll(check, done, limit_ms)
   local timer = vim.loop.new_timer()
   timer:start(0, 100, vim.schedule_wrap(function()
     local ok, value = pcall(check)
-    if not ok then
+    -- Neither initializing nor running: the server process is gone.
+    if client_id and vim.lsp.get_client_by_id(client_id) == nil then
+      timer:stop()
+      timer:close()
+      fail("the language server exited (see neovim-lsp.log)")
+    elseif not ok then
       timer:stop()
       timer:close()
       fail("check failed: " .. tostring(value))

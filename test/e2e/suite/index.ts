@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
 import * as vscode from 'vscode';
-import { EXTENSION_ID } from './helpers';
+import { DEADLINE_MS, EXTENSION_ID, STARTUP_DEADLINE_MS } from './helpers';
 
 export interface SuiteResult {
   passed: number;
@@ -27,7 +27,9 @@ export async function run(): Promise<void> {
   const started = Date.now();
   const result: SuiteResult = { passed: 0, failed: 0, pending: 0, tests: [], host: hostInfo(), extension: null, durationMs: 0 };
   try {
-    const mocha = new Mocha({ ui: 'bdd', timeout: 120_000, color: false, reporter: 'spec' });
+    // Longer than any wait of the suite, so that a test fails with the wait's message, not mocha's.
+    const timeout = STARTUP_DEADLINE_MS + 4 * DEADLINE_MS;
+    const mocha = new Mocha({ ui: 'bdd', timeout, color: false, reporter: 'spec' });
     if (process.env.DJSWAP_E2E_GREP) mocha.grep(new RegExp(process.env.DJSWAP_E2E_GREP));
     if (process.env.DJSWAP_E2E_INVERT === '1') mocha.invert();
     for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.e2e.js')).sort()) mocha.addFile(path.join(__dirname, file));
