@@ -3,8 +3,10 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   CLIENT_COMMANDS,
+  PLAN_REQUEST,
   PROJECT_MODEL_REQUEST,
   STATUS_NOTIFICATION,
+  type PlanParams,
   type ProjectModelParams,
   type ProjectModelResult,
   type StatusParams,
@@ -46,6 +48,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       listenForStatus();
     }),
     vscode.commands.registerCommand(CLIENT_COMMANDS.showOutput, () => output.show(true)),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.planSwappableChange, async () => {
+      const uri = vscode.window.activeTextEditor?.document.uri.toString();
+      const result = await client?.sendRequest<ProjectModelResult>(PLAN_REQUEST, { uri } satisfies PlanParams);
+      const document = await vscode.workspace.openTextDocument({ content: result?.markdown ?? 'djswap is not running.', language: 'markdown' });
+      await vscode.window.showTextDocument(document, { preview: false });
+    }),
     vscode.commands.registerCommand(CLIENT_COMMANDS.showProjectModel, async () => {
       const uri = vscode.window.activeTextEditor?.document.uri.toString();
       const result = await client?.sendRequest<ProjectModelResult>(PROJECT_MODEL_REQUEST, { uri } satisfies ProjectModelParams);

@@ -1,15 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { RULES } from '../../server/src/rules/registry';
 import { EXAMPLE, REPO, copyToTemp, removeTemp } from '../helpers/paths';
-
-const BIN = path.join(REPO, 'bin', 'djswap.js');
-
-function run(args: string[], cwd = REPO, env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', DJSWAP_GIT: '0', ...env } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+import { djswapProcess as run } from './helpers';
 
 describe('djswap CLI', () => {
   it('prints its version and help', () => {
@@ -75,7 +69,7 @@ describe('djswap CLI', () => {
     try {
       const first = run(['check', '.', '--fix', '--select', 'SWP101'], copy);
       assert.equal(first.code, 0, first.stdout + first.stderr);
-      assert.match(first.stderr, /Fixed 1 problem in 1 file/);
+      assert.match(first.stdout, /^Fixed 1 problem in 1 file:\n {2}blog\/models\.py \(SWP101\)\nAll checks passed!/m);
       const fixed = fs.readFileSync(path.join(copy, 'blog', 'models.py'), 'utf8');
       assert.match(fixed, /author = models\.ForeignKey\(settings\.AUTH_USER_MODEL, on_delete=models\.CASCADE, related_name="posts"\)/);
       const second = run(['check', '.', '--fix', '--select', 'SWP101'], copy);
@@ -87,9 +81,50 @@ describe('djswap CLI', () => {
   });
 
   it('lists rules and prints their documentation', () => {
-    assert.match(run(['rules']).stdout, /^SWP101 {2}hard-coded-swappable-reference/m);
+    const rules = run(['rules']);
+    assert.equal(rules.code, 0);
+    assert.match(rules.stdout, /^SWP101 {2}hard-coded-swappable-reference {2,}A relation field targets a swappable model/m);
+    assert.deepEqual(
+      rules.stdout.trimEnd().split('\n').map((l) => l.split(' ')[0]),
+      RULES.map((r) => r.code),
+    );
     const doc = run(['rule', 'swp101']);
     assert.equal(doc.code, 0);
     assert.equal(doc.stdout, fs.readFileSync(path.join(REPO, 'docs', 'rules', 'SWP101.md'), 'utf8'));
+    for (const rule of RULES) assert.equal(run(['rule', rule.code]).stdout, fs.readFileSync(path.join(REPO, 'docs', 'rules', `${rule.code}.md`), 'utf8'));
+  });
+
+  it('summarises in text, and checks a file or a folder within its project', () => {
+    const all = run(['check', 'examples/mysite', '--select', 'SWP101']);
+    assert.equal(all.code, 1);
+    assert.match(all.stdout, /^Found 1 problem \(1 error, 0 warnings, 0 information\) in \d+ files checked\.\n\[\*\] 1 fixable with `djswap check --fix`\.\n$/m);
+    // A file, or a folder below manage.py: the project is still read from manage.py, findings are limited to the path.
+    for (const target of ['examples/mysite/blog/models.py', 'examples/mysite/blog']) {
+      const one = run(['check', target, '--select', 'SWP101', '--quiet']);
+      assert.equal(one.code, 1, target);
+      assert.match(one.stdout, /^examples\/mysite\/blog\/models\.py:16:32: error SWP101 \[\*\] `blog\.Post\.author`/, target);
+    }
+    const other = run(['check', 'examples/mysite/accounts', '--select', 'SWP101']);
+    assert.equal(other.code, 0);
+    assert.match(other.stdout, /^All checks passed! \(\d+ files checked\)\n$/);
+  });
+});
+
+describe('djswap plan', () => {
+  it('writes the plan for the example project, in its own names', () => {
+    const result = run(['plan', 'examples/mysite', '--setting', 'AUTH_USER_MODEL']);
+    assert.equal(result.code, 0, result.stderr);
+    const text = result.stdout;
+    assert.match(text, /^# Changing `AUTH_USER_MODEL` from `auth\.User` to `accounts\.User`$/m);
+    assert.match(text, /- 6 migrations depend on it: `admin\.0001_initial`, `blog\.0001_initial`, `oauth\.0001_initial`, `oauth2_provider\.0001_initial`, `oauth2_provider\.0004_auto_20200902_2022`, `oauth2_provider\.0005_auto_20211222_2352`\./);
+    assert.match(text, /`accounts\/migrations\/0001_initial\.py` exists: add `"db_table": "auth_user"` to its `CreateModel` options/);
+    assert.match(text, /INSERT INTO django_migrations \(app, name, applied\) VALUES \('accounts', '0001_initial', CURRENT_TIMESTAMP\);/);
+    assert.match(text, /UPDATE django_content_type SET app_label = 'accounts', model = 'user' WHERE app_label = 'auth' AND model = 'user';/);
+    assert.match(text, /ship the same statements as a `migrations\.RunSQL` in an app whose migrations already ran \(e\.g\. `blog`\)/);
+  });
+
+  it('rejects what is not a swappable setting or a label', () => {
+    assert.match(run(['plan', 'examples/mysite', '--setting', 'DEBUG']).stderr, /--setting: 'DEBUG' is not a swappable setting of this project/);
+    assert.equal(run(['plan', 'examples/mysite', '--to', 'users.models.User']).code, 2);
   });
 });

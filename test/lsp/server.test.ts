@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { EXAMPLE, copyToTemp, removeTemp } from '../helpers/paths';
 import { LspTestClient, applyLspEdits, uriOf } from '../helpers/lsp';
 
-describe('language server over stdio', function () {
+for (const backend of ['native', 'wasm'] as const) describe(`language server over stdio [${backend}]`, function () {
   let root: string;
   let client: LspTestClient;
   let models: string;
@@ -12,7 +12,7 @@ describe('language server over stdio', function () {
   beforeEach(async () => {
     root = copyToTemp(EXAMPLE);
     models = path.join(root, 'blog', 'models.py');
-    client = new LspTestClient();
+    client = new LspTestClient({ DJSWAP_PARSER: backend });
   });
 
   afterEach(async () => {

@@ -1,6 +1,5 @@
-import type { AnalysisResult, EngineDiagnostic, EngineRange } from '../engine/workspace';
-import { LineIndex } from '../syntax/text';
-import { cliPosition, counts, displayPath } from './output';
+import type { AnalysisResult, EngineDiagnostic } from '../engine/workspace';
+import { counts, displayPath, Positions } from './output';
 
 /** The `--format json` contract (design §5): paths relative to the working directory, 1-based lines and character columns. */
 export interface JsonReport {
@@ -29,18 +28,8 @@ export function jsonReport(
   files: number,
   durationMs: number,
 ): JsonReport {
-  const indexes = new Map<string, LineIndex>();
-  const lines = (file: string) => {
-    let index = indexes.get(file);
-    if (!index) indexes.set(file, (index = new LineIndex(text(file) ?? '')));
-    return index;
-  };
-  const position = (file: string, range: EngineRange) => {
-    const index = lines(file);
-    const start = cliPosition(index.lineText(range.start.line), range.start.line, range.start.column);
-    const end = cliPosition(index.lineText(range.end.line), range.end.line, range.end.column);
-    return { line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
-  };
+  const positions = new Positions(text);
+  const position = positions.region.bind(positions);
   return {
     version: 1,
     projects: result.projects.map((p) => ({

@@ -8,19 +8,47 @@ export interface TextReportInput {
   text(file: string): string | undefined;
   cwd: string;
   color: boolean;
+  /** How many files the reported projects hold (within the paths given). */
   files: number;
-  /** Show fixes as diffs (the default); `--quiet` shows one line per finding. */
+  /** One line per finding and nothing else: no code frames, summary or hints. */
   quiet: boolean;
-  fixMode: boolean;
+  /** A count per rule instead of the findings. */
+  statistics?: boolean;
+  /** `--unsafe-fixes`: unsafe fixes count as applicable. */
+  unsafeFixes?: boolean;
+  /** With `--fix`: what was applied; the diagnostics are then what remains. */
+  fixed?: FixSummary;
+  /** The findings are what remains after fixing (no "fixable with --fix" hint). */
+  fixMode?: boolean;
 }
 
-/** ruff-style findings: a headline, `--> path:line:col`, a code frame, the fix as a diff. */
+export interface FixSummary {
+  applied: { code: string; file: string; title: string }[];
+  /** Files written, in order. */
+  files: string[];
+}
+
+/** ruff-style findings: a headline, `--> path:line:col`, a code frame, the fix as a diff; then a summary. */
 export function renderText(input: TextReportInput): string {
   const p = paint(input.color);
   const out: string[] = [];
-  for (const d of input.diagnostics) out.push(input.quiet ? quietLine(d, input, p) : block(d, input, p));
-  out.push(summary(input, p));
-  return out.join(input.quiet ? '\n' : '\n') + '\n';
+  if (input.statistics) {
+    out.push(...statistics(input, p));
+  } else if (input.quiet) {
+    out.push(...input.diagnostics.map((d) => quietLine(d, input, p)));
+  } else {
+    for (const d of input.diagnostics) out.push(block(d, input, p));
+  }
+  if (!input.quiet) {
+    if (input.fixed && input.fixed.applied.length > 0) out.push(...fixReport(input.fixed, input, p));
+    out.push(...summary(input, p));
+  }
+  return out.length > 0 ? out.join('\n') + '\n' : '';
+}
+
+/** The fix of a finding can be applied with the flags given. */
+function applicable(d: EngineDiagnostic, input: TextReportInput): boolean {
+  return d.fix !== undefined && (d.fix.safe || input.unsafeFixes === true);
 }
 
 function severityLabel(d: EngineDiagnostic, p: Paint): string {
@@ -29,30 +57,39 @@ function severityLabel(d: EngineDiagnostic, p: Paint): string {
   return p.dim('information');
 }
 
-function codeLabel(d: EngineDiagnostic, p: Paint): string {
+function codeLabel(d: EngineDiagnostic, input: TextReportInput, p: Paint): string {
   const code = d.severity === 'error' ? p.red(p.bold(d.code)) : d.severity === 'warning' ? p.yellow(p.bold(d.code)) : p.dim(p.bold(d.code));
-  const fixable = d.fix?.safe ? ` ${p.cyan('[*]')}` : '';
+  const fixable = applicable(d, input) ? ` ${p.cyan('[*]')}` : '';
   return `${code}${fixable}`;
 }
 
+/** Line indexes per file, made once per report. */
+const indexes = new WeakMap<TextReportInput, Map<string, LineIndex>>();
+function linesOf(file: string, input: TextReportInput): LineIndex {
+  let byFile = indexes.get(input);
+  if (!byFile) indexes.set(input, (byFile = new Map()));
+  let index = byFile.get(file);
+  if (!index) byFile.set(file, (index = new LineIndex(input.text(file) ?? '')));
+  return index;
+}
+
 function location(d: EngineDiagnostic, input: TextReportInput): string {
-  const text = input.text(d.file) ?? '';
-  const lines = new LineIndex(text);
+  const lines = linesOf(d.file, input);
   const pos = cliPosition(lines.lineText(d.range.start.line), d.range.start.line, d.range.start.column);
   return `${displayPath(d.file, input.cwd)}:${pos.line}:${pos.column}`;
 }
 
+/** `path:line:col: severity CODE [*] message`, the form compilers and `ruff --quiet` print. */
 function quietLine(d: EngineDiagnostic, input: TextReportInput, p: Paint): string {
   const message = d.severity === 'information' ? p.dim(d.message) : d.message;
-  return `${location(d, input)}: ${codeLabel(d, p)} ${message}`;
+  return `${p.bold(location(d, input))}: ${severityLabel(d, p)} ${codeLabel(d, input, p)} ${message}`;
 }
 
 function block(d: EngineDiagnostic, input: TextReportInput, p: Paint): string {
-  const text = input.text(d.file) ?? '';
-  const lines = new LineIndex(text);
+  const lines = linesOf(d.file, input);
   const out: string[] = [];
   const message = d.severity === 'information' ? p.dim(d.message) : p.bold(d.message);
-  out.push(`${codeLabel(d, p)} ${message}`);
+  out.push(`${codeLabel(d, input, p)} ${message}`);
   const first = d.range.start.line;
   const last = Math.min(d.range.end.line, first + 3);
   const gutter = String(last + 1).length;
@@ -74,13 +111,13 @@ function block(d: EngineDiagnostic, input: TextReportInput, p: Paint): string {
   if (d.range.end.line > last) out.push(`${bar} ${p.dim('...')}`);
   out.push(bar);
   for (const r of d.related) {
-    const relatedText = input.text(r.file) ?? '';
-    const relatedLines = new LineIndex(relatedText);
+    const relatedLines = linesOf(r.file, input);
     const pos = cliPosition(relatedLines.lineText(r.range.start.line), r.range.start.line, r.range.start.column);
     out.push(`${p.cyan('note')}: ${r.message} ${p.dim(`(${displayPath(r.file, input.cwd)}:${pos.line}:${pos.column})`)}`);
   }
   if (d.fix) {
-    out.push(`${p.cyan('help')}: ${d.fix.title} ${p.dim(d.fix.safe ? '(safe fix)' : '(unsafe fix: --unsafe-fixes)')}`);
+    const safety = d.fix.safe ? '(safe fix)' : input.unsafeFixes ? '(unsafe fix)' : '(unsafe fix: --unsafe-fixes)';
+    out.push(`${p.cyan('help')}: ${d.fix.title} ${p.dim(safety)}`);
     out.push(...diff(d, input, p));
   }
   out.push(`${p.dim('docs')}: ${p.dim(d.docsUrl)}`);
@@ -99,7 +136,7 @@ function diff(d: EngineDiagnostic, input: TextReportInput, p: Paint): string[] {
   for (const [file, edits] of byFile) {
     const text = input.text(file);
     if (text === undefined) continue;
-    const lines = new LineIndex(text);
+    const lines = linesOf(file, input);
     if (file !== d.file) out.push(p.dim(`   ${displayPath(file, input.cwd)}`));
     const sorted = [...edits].sort((a, b) => a.span.start - b.span.start);
     // Edits on the same or adjacent lines form one hunk.
@@ -133,15 +170,65 @@ function diff(d: EngineDiagnostic, input: TextReportInput, p: Paint): string[] {
   return out;
 }
 
-function summary(input: TextReportInput, p: Paint): string {
+/** `count  CODE  [*] name` per rule, most frequent first, as `ruff check --statistics` prints. */
+function statistics(input: TextReportInput, p: Paint): string[] {
+  const byCode = new Map<string, { name: string; count: number; fixable: number }>();
+  for (const d of input.diagnostics) {
+    const entry = byCode.get(d.code) ?? { name: d.name, count: 0, fixable: 0 };
+    entry.count++;
+    if (applicable(d, input)) entry.fixable++;
+    byCode.set(d.code, entry);
+  }
+  const rows = [...byCode.entries()].sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : 1));
+  const width = Math.max(1, ...rows.map(([, e]) => String(e.count).length));
+  const anyFixable = rows.some(([, e]) => e.fixable > 0);
+  return rows.map(([code, e]) => {
+    const marker = anyFixable ? (e.fixable > 0 ? `${p.cyan('[*]')} ` : '[ ] ') : '';
+    return `${p.bold(String(e.count).padStart(width))}  ${p.bold(code)}  ${marker}${e.name}`;
+  });
+}
+
+/** What `--fix` changed: the count, then each file written with the codes fixed in it. */
+function fixReport(fixed: FixSummary, input: TextReportInput, p: Paint): string[] {
+  const out = [p.bold(`Fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}:`)];
+  for (const file of fixed.files) {
+    const byCode = new Map<string, number>();
+    for (const a of fixed.applied) if (a.file === file) byCode.set(a.code, (byCode.get(a.code) ?? 0) + 1);
+    const codes = [...byCode].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([code, n]) => (n === 1 ? code : `${code} ×${n}`));
+    out.push(`  ${displayPath(file, input.cwd)}${codes.length > 0 ? p.dim(` (${codes.join(', ')})`) : ''}`);
+  }
+  return out;
+}
+
+/**
+ * The closing lines. Every rule fixture snapshot (expected.snap under test/fixtures) holds them: keep
+ * the wording of a plain check stable.
+ */
+function summary(input: TextReportInput, p: Paint): string[] {
   const { errors, warnings, infos } = counts(input.diagnostics);
   const total = input.diagnostics.length;
-  if (total === 0) return p.green('All checks passed!') + p.dim(` (${plural(input.files, 'file')} checked)`);
-  const parts = [plural(errors, 'error'), plural(warnings, 'warning'), `${infos} information`];
-  const fixable = input.diagnostics.filter((d) => d.fix?.safe).length;
+  const checked = `${plural(input.files, 'file')} checked`;
+  const fixing = input.fixed !== undefined || input.fixMode === true;
+  const out: string[] = [];
+  if (total === 0) {
+    out.push(p.green('All checks passed!') + p.dim(` (${checked})`));
+  } else {
+    const parts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos} information`;
+    const fixedSome = input.fixed !== undefined && input.fixed.applied.length > 0;
+    const head = fixedSome ? `${plural(total, 'problem')} remain${total === 1 ? 's' : ''}` : `Found ${plural(total, 'problem')}`;
+    out.push(p.bold(`${head} (${parts}) in ${checked}.`));
+  }
+  const safe = input.diagnostics.filter((d) => d.fix?.safe).length;
   const unsafe = input.diagnostics.filter((d) => d.fix && !d.fix.safe).length;
-  let line = `Found ${plural(total, 'problem')} (${parts.join(', ')}) in ${plural(input.files, 'file')} checked.`;
-  if (!input.fixMode && fixable > 0) line += `\n${p.cyan('[*]')} ${fixable} fixable with \`djswap check --fix\`.`;
-  if (!input.fixMode && unsafe > 0) line += `\n${unsafe} more fixable with \`--fix --unsafe-fixes\`.`;
-  return p.bold(line);
+  if (!fixing) {
+    if (input.unsafeFixes) {
+      if (safe + unsafe > 0) out.push(p.bold(`${p.cyan('[*]')} ${safe + unsafe} fixable with \`djswap check --fix --unsafe-fixes\`.`));
+    } else {
+      if (safe > 0) out.push(p.bold(`${p.cyan('[*]')} ${safe} fixable with \`djswap check --fix\`.`));
+      if (unsafe > 0) out.push(p.bold(`${unsafe} more fixable with \`--fix --unsafe-fixes\`.`));
+    }
+  } else if (!input.unsafeFixes && unsafe > 0) {
+    out.push(p.bold(`${unsafe} more fixable with \`--fix --unsafe-fixes\`.`));
+  }
+  return out;
 }

@@ -95,6 +95,7 @@ export class ConfigError extends Error {}
 
 const SEVERITIES = new Set(['error', 'warning', 'information', 'off']);
 const CODE_PATTERN = /^SWP\d{0,3}$/;
+const DOTTED = /^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$/;
 
 /**
  * Validates configuration values from any source. `naming` says which key names the source uses,
@@ -121,6 +122,7 @@ function checkValue(key: ConfigKey, value: unknown, where: string): unknown {
       return value;
     case 'string-or-null':
       if (value !== null && typeof value !== 'string') throw new ConfigError(`${where} must be a string`);
+      if (key.key === 'settingsModule' && value && !DOTTED.test(value)) throw new ConfigError(`${where}: '${value}' is not a dotted module name (e.g. config.settings.dev)`);
       return value === '' ? null : value;
     case 'array': {
       if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) throw new ConfigError(`${where} must be a list of strings`);
@@ -133,8 +135,12 @@ function checkValue(key: ConfigKey, value: unknown, where: string): unknown {
       if (key.key === 'severity') {
         for (const [code, level] of entries) {
           checkCode(code, where);
+          // Severities are looked up by full code: a prefix would be silently ignored.
+          if (code.length !== 6) throw new ConfigError(`${where}: '${code}' must be a full rule code (e.g. SWP101)`);
           if (typeof level !== 'string' || !SEVERITIES.has(level)) throw new ConfigError(`${where}: ${code} must be one of error, warning, information, off`);
         }
+        // Looked up by the rule's code: `swp101` means SWP101.
+        return Object.fromEntries(entries.map(([code, level]) => [code.toUpperCase(), level]));
       } else {
         for (const [glob, codes] of entries) {
           if (!Array.isArray(codes) || !codes.every((c) => typeof c === 'string')) throw new ConfigError(`${where}: '${glob}' must map to a list of rule codes`);
@@ -158,8 +164,10 @@ export function readPyprojectConfig(text: string, source: string): Partial<Djswa
   try {
     document = parseToml(text) as Record<string, unknown>;
   } catch (error) {
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ConfigError(`${source}: invalid TOML: ${message}`);
+    const message = error instanceof Error ? error.message.split('\n')[0].replace(/^Invalid TOML document: /, '') : String(error);
+    const { line, column } = error as { line?: number; column?: number };
+    const at = typeof line === 'number' && typeof column === 'number' ? `:${line}:${column}` : '';
+    throw new ConfigError(`${source}${at}: invalid TOML: ${message}`);
   }
   const tool = document.tool as Record<string, unknown> | undefined;
   const table = tool?.djswap;

@@ -237,6 +237,14 @@ function describeSettingAssignment(context: NavigationContext, state: SwappableS
   ];
   if (state.target) lines.push(`It names ${describeModelShort(context, state.target)}${state.creatingMigration ? `, created by ${migrationLink(context, state.creatingMigration)}` : ''}.`);
   lines.push(`${dependents} migration${dependents === 1 ? '' : 's'} depend on it through \`swappable_dependency\`, and ${relations} point foreign keys at it.`);
+  const atRisk = context.diagnostics.filter((d) => (d.code === 'SWP306' || d.code === 'SWP404') && state.assignment && d.span.start >= state.assignment.location.span.start && d.span.end <= state.assignment.location.span.end);
+  if (atRisk.length > 0 && state.value) {
+    const [app, model] = state.value.split('.');
+    const table = `${state.defaultLabel.split('.')[0]}_${state.defaultLabel.split('.')[1].toLowerCase()}`;
+    lines.push(
+      `**The safe path for the databases that exist:** make \`${state.value}\` take over \`${table}\` (\`class Meta: db_table = "${table}"\`) and create it in \`${app}\`'s first migration; set the setting; then, on each database, record \`${app}.0001_initial\` as applied (\`INSERT INTO django_migrations (app, name, applied) VALUES ('${app}', '0001_initial', CURRENT_TIMESTAMP)\`) and move the \`${model.toLowerCase()}\` content type, before \`migrate\` — \`migrate --fake\` cannot, the consistency check runs first. **djswap: Plan Swappable Model Change** (\`djswap plan\`) writes every step for this project.`,
+    );
+  }
   lines.push(
     `**Do not change it once migrations are applied.** Every applied migration that depends on it then depends on a migration the database never ran: \`migrate\` stops with \`InconsistentMigrationHistory\` (e.g. "Migration admin.0001_initial is applied before its dependency ${state.value?.split('.')[0] ?? 'users'}.0001_initial"), and foreign keys already in the database keep pointing at the old table. The known ways out drop tables, fake migrations and need two deployments. Set it before the first \`migrate\`.`,
   );

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { PythonParser } from '../syntax/tree';
 import type { DjswapConfig } from './config';
 import { declarationAt, definitionAt, hoverAt, type HoverInfo, type NavigationContext } from './navigation';
+import { choosePlanSetting, planSwappableChange } from './plan';
 import type { EngineRange } from './workspace';
 import type { TextChange } from './files';
 import { fixToFixpoint, type FixRun } from './fixes';
@@ -160,6 +161,17 @@ export class Session {
   declaration(file: string, offset: number): SessionTarget[] {
     const context = this.navigation(file);
     return context ? this.targets(declarationAt(context, offset)) : [];
+  }
+
+  /** The plan for changing a swappable setting, for the project that holds `file` (or the first one). */
+  plan(options: { file?: string; setting?: string; target?: string }): string | undefined {
+    const result = this.current();
+    const owner =
+      (options.file ? result.projects.find((p) => p.project.files.has(options.file!) || !path.relative(p.config.root, options.file!).startsWith('..')) : undefined) ?? result.projects[0];
+    if (!owner) return undefined;
+    const setting = options.setting ?? choosePlanSetting(owner.project);
+    const workspace = this.workspaceFor(owner.config.root) ?? this.workspaces[0];
+    return planSwappableChange(owner.project, { setting, target: options.target, change: workspace?.settingChange(owner.project, setting) });
   }
 
   private targets(list: { file: string; span: { start: number; end: number } }[]): SessionTarget[] {

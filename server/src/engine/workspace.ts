@@ -10,7 +10,7 @@ import type { PythonParser, Span } from '../syntax/tree';
 import { mergeConfig, readPyprojectConfig, ruleEnabled, type DjswapConfig } from './config';
 import { scanWorkspace, type WorkspaceScan } from './discovery';
 import { loadHistory } from './history';
-import { SettingHistory } from './setting-history';
+import { SettingHistory, type SettingChange } from './setting-history';
 import type { AppliedHistory } from '../django/history';
 import { FileCache } from './files';
 import { nodeFileSystem, type FileSystem } from './fs';
@@ -238,6 +238,12 @@ export class Workspace {
     }
   }
 
+  /** When a swappable setting took its current value, from git (undefined outside a repository). */
+  settingChange(project: DjangoProject, setting: string): SettingChange | undefined {
+    const state = project.swappable(setting);
+    return state && this.env.DJSWAP_GIT !== '0' ? this.settingHistory.changeOf(project, state) : undefined;
+  }
+
   /** Builds every project from the (cached) files and runs the rules. */
   analyze(onlyRules?: (rule: Rule) => boolean): AnalysisResult {
     const result: AnalysisResult = { projects: [], diagnostics: [], notes: [] };
@@ -287,10 +293,7 @@ export class Workspace {
         return path.relative(entry.config.root, file).startsWith('..');
       },
       relative,
-      settingChange: (setting) => {
-        const state = project.swappable(setting);
-        return state && this.env.DJSWAP_GIT !== '0' ? this.settingHistory.changeOf(project, state) : undefined;
-      },
+      settingChange: (setting) => this.settingChange(project, setting),
       where: (location: Location) => {
         const parsed = this.files.parse(location.file);
         const line = parsed ? parsed.lines.position(location.span.start).line + 1 : 0;

@@ -15,6 +15,7 @@ export const CLIENT_COMMANDS = {
   showProjectModel: 'djswap.showProjectModel',
   fixAllInWorkspace: 'djswap.fixAllInWorkspace',
   showOutput: 'djswap.showOutput',
+  planSwappableChange: 'djswap.planSwappableChange',
 } as const;
 
 /** Request: the project model as text, for "djswap: Show Project Model". */
@@ -25,6 +26,14 @@ export interface ProjectModelParams {
 }
 export interface ProjectModelResult {
   markdown: string;
+}
+
+/** Request: the plan for changing a swappable setting, for "djswap: Plan Swappable Model Change". */
+export const PLAN_REQUEST = 'djswap/planSwappableChange';
+export interface PlanParams {
+  uri?: string;
+  setting?: string;
+  target?: string;
 }
 
 /** Notification from the server: what the status bar shows. */

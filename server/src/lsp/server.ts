@@ -24,7 +24,17 @@ import type { EngineDiagnostic } from '../engine/workspace';
 import { loadPythonParser } from '../syntax/parser';
 import { LineIndex } from '../syntax/text';
 import { pathToUri, toLspDiagnostic, toLspRange, uriToPath } from './convert';
-import { COMMANDS, PROJECT_MODEL_REQUEST, STATUS_NOTIFICATION, type DiagnosticData, type ProjectModelParams, type ProjectModelResult, type StatusParams } from './protocol';
+import {
+  COMMANDS,
+  PLAN_REQUEST,
+  PROJECT_MODEL_REQUEST,
+  STATUS_NOTIFICATION,
+  type DiagnosticData,
+  type PlanParams,
+  type ProjectModelParams,
+  type ProjectModelResult,
+  type StatusParams,
+} from './protocol';
 import { describeProjects } from '../engine/inspect';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.djswap`;
@@ -112,6 +122,11 @@ export class DjswapServer {
     c.onDeclaration((p) => this.guardRequest('declaration', [], () => this.locations(p, 'declaration')));
     c.onExecuteCommand((p) => this.guardRequest('executeCommand', null, () => this.executeCommand(p)));
     c.onRequest(PROJECT_MODEL_REQUEST, (p: ProjectModelParams) => this.guardRequest('projectModel', { markdown: '' }, () => this.projectModel(p)));
+    c.onRequest(PLAN_REQUEST, (p: PlanParams) =>
+      this.guardRequest('plan', { markdown: '' }, () => ({
+        markdown: this.session?.plan({ file: p.uri ? uriToPath(p.uri) : undefined, setting: p.setting, target: p.target }) ?? 'No Django project found.',
+      })),
+    );
     c.onShutdown(() => {
       this.disposed = true;
       if (this.scheduled) clearImmediate(this.scheduled);
@@ -488,9 +503,14 @@ export class DjswapServer {
     this.connection.console.log(message);
   }
 
-  private withPath(uri: string, work: (file: string) => void): void {
+  /**
+   * Document events wait for the parser: one that arrived before it loaded would otherwise be lost.
+   * Awaiting the same promise keeps them in the order they came.
+   */
+  private async withPath(uri: string, work: (file: string) => void): Promise<void> {
     const file = uriToPath(uri);
     if (!file) return;
+    await this.ready;
     work(file);
     this.schedule();
   }
