@@ -69,11 +69,20 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await vscode.window.showTextDocument(document, { preview: true });
     }),
   );
-  await client.start();
+  try {
+    await client.start();
+  } catch (error) {
+    // The client shows its own message; the status bar must not keep spinning.
+    status.text = '$(error) djswap';
+    status.tooltip = `djswap: the language server did not start (${error instanceof Error ? error.message : String(error)}). Click for the output.`;
+    status.command = CLIENT_COMMANDS.showOutput;
+    return;
+  }
   listenForStatus();
 }
 
 function listenForStatus(): void {
+  if (status) status.command = CLIENT_COMMANDS.showProjectModel;
   client?.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
     if (!status) return;
     const problems = params.errors + params.warnings + params.infos;

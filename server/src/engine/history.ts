@@ -69,5 +69,7 @@ async function appliedRows(bytes: Uint8Array): Promise<[string, string][] | unde
 function locateSqlWasm(): string {
   const besideBundle = path.join(__dirname, 'sql-wasm.wasm');
   if (fs.existsSync(besideBundle)) return besideBundle;
-  return require.resolve('sql.js/dist/sql-wasm.wasm');
+  // Only unbundled builds get here; a name the bundler does not see keeps it from warning.
+  const sqlPackage = 'sql.js';
+  return path.join(path.dirname(require.resolve(sqlPackage)), 'sql-wasm.wasm');
 }

@@ -75,4 +75,21 @@ describe('djswap editor features: hover, go to definition, fix all', function ()
       await restore(document, original);
     }
   });
+  it('djswap: Show Migration Graph opens a panel on the migration in the editor', async function () {
+    await open('oauth/migrations/0001_initial.py');
+    await vscode.commands.executeCommand('djswap.showMigrationGraph');
+    const tab = await waitFor('a webview tab titled "Migrations: …oauth.0001_initial…"', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label.startsWith('Migrations:') && t.label.includes('oauth.0001_initial')),
+    );
+    await vscode.window.tabGroups.close(tab);
+  });
+
+  it('djswap: Plan Swappable Model Change writes the plan for AUTH_USER_MODEL', async function () {
+    await open('mysite/settings.py');
+    await vscode.commands.executeCommand('djswap.planSwappableChange');
+    const document = await waitFor('a Markdown document holding the plan', () =>
+      vscode.workspace.textDocuments.find((d) => d.languageId === 'markdown' && d.getText().startsWith('# Changing `AUTH_USER_MODEL`')),
+    );
+    assert.match(document.getText(), /## If no database has been migrated yet/);
+  });
 });
