@@ -73,6 +73,8 @@ export class MigrationGraph {
   /** Replaced migration → the squashed migration that stands for it. */
   readonly replacedBy = new Map<MigrationKey, MigrationKey>();
   private plan?: MigrationKey[];
+  /** Node keys by app, so that per-app questions do not walk every node. */
+  private readonly byApp = new Map<string, Set<MigrationKey>>();
   private readonly dummies = new Map<MigrationKey, { origin: MigrationKey; index: number; kind: 'parent' | 'child' }[]>();
 
   constructor(
@@ -84,6 +86,9 @@ export class MigrationGraph {
       const key = keyOf(input.app, input.name);
       byKey.set(key, input);
       this.nodes.set(key, { key, app: input.app, name: input.name, parents: new Set(), children: new Set() });
+      let keys = this.byApp.get(input.app);
+      if (!keys) this.byApp.set(input.app, (keys = new Set()));
+      keys.add(key);
     }
     // Internal (same-app) dependencies first, so __first__ finds the right root (loader.add_internal_dependencies).
     for (const [key, input] of byKey) {
@@ -217,7 +222,7 @@ export class MigrationGraph {
         }
       }
       this.edges.delete(key);
-      this.nodes.delete(key);
+      this.deleteNode(key);
       this.redirectDummy(key, replacement);
     }
   }
@@ -239,7 +244,13 @@ export class MigrationGraph {
     }
     for (const parent of node.parents) this.nodes.get(parent)?.children.delete(replacement);
     this.edges.delete(replacement);
-    this.nodes.delete(replacement);
+    this.deleteNode(replacement);
+  }
+
+  private deleteNode(key: MigrationKey): void {
+    const node = this.nodes.get(key);
+    if (node) this.byApp.get(node.app)?.delete(key);
+    this.nodes.delete(key);
   }
 
   private redirectDummy(key: MigrationKey, replacement: MigrationKey): void {
@@ -313,17 +324,21 @@ export class MigrationGraph {
   }
 
   appNodes(app: string): MigrationKey[] {
-    const out: MigrationKey[] = [];
-    for (const node of this.nodes.values()) if (node.app === app) out.push(node.key);
-    return out.sort();
+    return [...(this.byApp.get(app) ?? [])].sort();
+  }
+
+  private nodesOf(app?: string): Iterable<Node> {
+    if (app === undefined) return this.nodes.values();
+    return [...(this.byApp.get(app) ?? [])].map((key) => this.nodes.get(key)!);
   }
 
   /** graph.root_nodes: migrations with no parent in their own app, sorted. */
   rootNodes(app?: string): MigrationKey[] {
     const out: MigrationKey[] = [];
-    for (const node of this.nodes.values()) {
-      if (app !== undefined && node.app !== app) continue;
-      if ([...node.parents].every((p) => this.nodes.get(p)?.app !== node.app)) out.push(node.key);
+    for (const node of this.nodesOf(app)) {
+      let root = true;
+      for (const p of node.parents) if (this.nodes.get(p)?.app === node.app) root = false;
+      if (root) out.push(node.key);
     }
     return out.sort();
   }
@@ -331,9 +346,10 @@ export class MigrationGraph {
   /** graph.leaf_nodes: migrations with no child in their own app, sorted. */
   leafNodes(app?: string): MigrationKey[] {
     const out: MigrationKey[] = [];
-    for (const node of this.nodes.values()) {
-      if (app !== undefined && node.app !== app) continue;
-      if ([...node.children].every((c) => this.nodes.get(c)?.app !== node.app)) out.push(node.key);
+    for (const node of this.nodesOf(app)) {
+      let leaf = true;
+      for (const c of node.children) if (this.nodes.get(c)?.app === node.app) leaf = false;
+      if (leaf) out.push(node.key);
     }
     return out.sort();
   }

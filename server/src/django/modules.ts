@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { dottedName, type PyExpr, type PyImport, type PyStatement } from '../syntax/python';
-import type { ParsedFile, SourceTree } from './source';
+import { ReadLog } from './reads';
+import type { EntryKind, ParsedFile, SourceTree } from './source';
 
 /** Where a dotted module lives on disk. */
 export interface ResolvedModule {
@@ -14,12 +15,26 @@ export interface ResolvedModule {
 
 /** Maps dotted module names to files through the source roots, as `sys.path` would. */
 export class ModuleResolver {
-  private readonly cache = new Map<string, ResolvedModule | null>();
+  private readonly cache: Map<string, ResolvedModule | null>;
+  /** What resolutions were read from: while these hold, so do the cached answers. */
+  readonly reads: ReadLog;
+  /** Module names depend on paths alone: shared by every resolver with the same roots. */
+  private static readonly names = new Map<string, Map<string, string | null>>();
+  private readonly moduleNames: Map<string, string | null>;
 
+  /** With `previous` (same roots, reads still valid), its answers are shared. */
   constructor(
     private readonly tree: SourceTree,
     readonly roots: string[],
-  ) {}
+    previous?: ModuleResolver,
+  ) {
+    this.cache = previous?.cache ?? new Map();
+    this.reads = previous?.reads ?? new ReadLog();
+    const key = roots.join('\0');
+    let names = ModuleResolver.names.get(key);
+    if (!names) ModuleResolver.names.set(key, (names = new Map()));
+    this.moduleNames = names;
+  }
 
   resolve(name: string): ResolvedModule | undefined {
     if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(name)) return undefined;
@@ -29,13 +44,13 @@ export class ModuleResolver {
     const parts = name.split('.');
     for (const root of this.roots) {
       const base = path.join(root, ...parts);
-      if (this.tree.kind(base + '.py') === 'file') {
+      if (this.kind(base + '.py') === 'file') {
         found = { name, file: base + '.py', root };
         break;
       }
-      if (this.tree.kind(base) === 'dir') {
+      if (this.kind(base) === 'dir') {
         const init = path.join(base, '__init__.py');
-        found = { name, file: this.tree.kind(init) === 'file' ? init : undefined, dir: base, root };
+        found = { name, file: this.kind(init) === 'file' ? init : undefined, dir: base, root };
         if (found.file) break;
         // A namespace package only wins when no regular package or module does.
       }
@@ -44,8 +59,20 @@ export class ModuleResolver {
     return found ?? undefined;
   }
 
+  private kind(file: string): EntryKind | undefined {
+    const kind = this.tree.kind(file);
+    this.reads.noteKind(file, kind);
+    return kind;
+  }
+
   /** The dotted name of a file under one of the roots. */
   moduleName(file: string): string | undefined {
+    let name = this.moduleNames.get(file);
+    if (name === undefined) this.moduleNames.set(file, (name = this.computeModuleName(file) ?? null));
+    return name ?? undefined;
+  }
+
+  private computeModuleName(file: string): string | undefined {
     for (const root of this.roots) {
       const relative = path.relative(root, file);
       if (relative.startsWith('..') || path.isAbsolute(relative)) continue;

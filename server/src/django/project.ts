@@ -16,6 +16,7 @@ import { extractMigration, isMigrationFileName, type DependencyEntry, type Migra
 import { extractAppConfigs, extractClasses, type AppConfigFacts, type ClassFacts, type RelationField } from './models';
 import { ModuleResolver, ModuleScope } from './modules';
 import { evaluateSettings, type SettingAssignment, type SettingsModel, type StaticValue } from './settings';
+import { ReadLog, RecordingTree } from './reads';
 import type { Location, ParsedFile, SourceTree } from './source';
 
 export type Origin = 'workspace' | 'site-packages' | 'builtin' | 'unknown';
@@ -28,6 +29,9 @@ const scopeMemo = new WeakMap<ParsedFile, Map<string, ModuleScope>>();
 const classesMemo = new WeakMap<ModuleScope, ClassFacts[]>();
 const migrationMemo = new WeakMap<ModuleScope, MigrationFileFacts>();
 const appConfigMemo = new WeakMap<ModuleScope, AppConfigFacts[]>();
+const migrationInfoMemo = new WeakMap<MigrationFileFacts, Map<string, MigrationInfo>>();
+const knownMigrationMemo = new WeakMap<KnownMigration, Map<string, MigrationInfo>>();
+const knownModelMemo = new WeakMap<KnownModel, Map<string, ModelInfo>>();
 
 function memo<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V {
   let value = map.get(key);
@@ -134,6 +138,45 @@ export interface ProjectFile {
   app?: string;
 }
 
+/** Something computed while building a project, and the reads it was computed from. */
+interface Part<T> {
+  value: T;
+  reads: ReadLog;
+}
+
+const decisionKeys = new WeakMap<ClassFacts, Map<string, string>>();
+
+function sameStrings(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** What decides whether a class is a model, and which: its name, bases and Meta. */
+function decisionKey(facts: ClassFacts): string {
+  const meta = facts.meta;
+  return `${facts.qualified}(${facts.bases.map((b) => b.qualified ?? '?').join(',')})${meta.abstract}|${meta.proxy}|${meta.appLabel ?? ''}|${meta.swappable?.setting ?? ''}|${looksLikeModel(facts)}`;
+}
+
+/** The part of a project that settings and INSTALLED_APPS decide. */
+interface ProjectBase {
+  settings: SettingsModel;
+  apps: AppInfo[];
+  appsIncomplete: boolean;
+  problems: string[];
+  files: ProjectFile[];
+  reads: ReadLog;
+}
+
+const objectIds = new WeakMap<object, number>();
+let nextObjectId = 1;
+
+function objectId(value: object): number {
+  let id = objectIds.get(value);
+  if (id === undefined) objectIds.set(value, (id = nextObjectId++));
+  return id;
+}
+
 export class DjangoProject {
   readonly settings: SettingsModel;
   readonly apps: AppInfo[] = [];
@@ -152,34 +195,114 @@ export class DjangoProject {
   private readonly modelsByLabel = new Map<string, ModelInfo>();
   private readonly modelsByQualified = new Map<string, ModelInfo>();
   private readonly scopes = new Map<string, ModuleScope | null>();
+  private readonly tree: RecordingTree;
+  /** Everything the project was built from: while these reads give the same answers, it still holds. */
+  readonly reads = new ReadLog();
 
+  /** What settings and INSTALLED_APPS gave: reused by the next build while its reads hold. */
+  private readonly base: ProjectBase;
+  /** What the migration graph was built from, to reuse it. */
+  private readonly graphKey: string;
+  /** Per app: its models modules and their classes, its migrations; each with the reads it came from. */
+  private readonly modelParts = new Map<string, Part<{ files: ProjectFile[]; classes: ClassFacts[] }>>();
+  private readonly migrationParts = new Map<string, Part<{ files: ProjectFile[]; migrations: MigrationInfo[] }>>();
+  /** Which classes are models, decided from every class's bases. */
+  private decisions?: { key: string[]; reads: ReadLog; models: Map<string, ModelInfo | null> };
+  private previous?: DjangoProject;
+  private changed?: string[];
+
+  /**
+   * `previous`, a build of the same project, lends the parts whose inputs did not change; `changed`
+   * lists the files that may have changed since (all may have, when absent).
+   */
   constructor(
     readonly config: ProjectConfig,
-    private readonly tree: SourceTree,
-    options: { history?: AppliedHistory } = {},
+    tree: SourceTree,
+    options: { history?: AppliedHistory; previous?: DjangoProject; changed?: Iterable<string> } = {},
   ) {
+    this.tree = new RecordingTree(tree);
     this.history = options.history;
-    this.resolver = new ModuleResolver(tree, [...config.sourceRoots, ...config.sitePackages]);
-    if (config.manageFile) this.files.set(config.manageFile, { path: config.manageFile, role: 'manage' });
-    this.settings = config.settingsModule
-      ? evaluateSettings(config.settingsModule, this.resolver, tree)
-      : {
-          module: '',
-          files: [],
-          values: new Map(),
-          unresolvedStarImports: [],
-          problems: [
-            `${config.manageFile ? 'manage.py does not name the settings module with a literal string' : 'no settings module was found'}: set \`settings = "package.settings"\` under [tool.djswap] in pyproject.toml, the djswap.settingsModule setting, or --settings`,
-          ],
-        };
-    for (const file of this.settings.files) this.files.set(file, { path: file, role: 'settings' });
-    this.problems.push(...this.settings.problems);
-    this.appsIncomplete = this.readInstalledApps();
+    const previous = options.previous && options.previous.config === config ? options.previous : undefined;
+    const changed = options.changed ? [...options.changed] : undefined;
+    this.changed = changed;
+    const resolverStillValid = previous !== undefined && previous.resolver.reads.stillValid(tree, changed);
+    this.resolver = new ModuleResolver(this.tree, [...config.sourceRoots, ...config.sitePackages], resolverStillValid ? previous.resolver : undefined);
+    this.reads.include(this.resolver.reads);
+    if (previous && previous.base.reads.stillValid(tree, changed)) {
+      this.base = previous.base;
+      this.settings = this.base.settings;
+      for (const app of this.base.apps) {
+        this.apps.push(app);
+        this.appsByLabel.set(app.label, app);
+      }
+      this.appsIncomplete = this.base.appsIncomplete;
+      this.problems.push(...this.base.problems);
+      for (const file of this.base.files) this.files.set(file.path, file);
+    } else {
+      const reads = new ReadLog();
+      this.tree.log = reads;
+      if (config.manageFile) this.files.set(config.manageFile, { path: config.manageFile, role: 'manage' });
+      this.settings = config.settingsModule
+        ? evaluateSettings(config.settingsModule, this.resolver, this.tree)
+        : {
+            module: '',
+            files: [],
+            values: new Map(),
+            unresolvedStarImports: [],
+            problems: [
+              `${config.manageFile ? 'manage.py does not name the settings module with a literal string' : 'no settings module was found'}: set \`settings = "package.settings"\` under [tool.djswap] in pyproject.toml, the djswap.settingsModule setting, or --settings`,
+            ],
+          };
+      for (const file of this.settings.files) this.files.set(file, { path: file, role: 'settings' });
+      this.problems.push(...this.settings.problems);
+      this.appsIncomplete = this.readInstalledApps();
+      this.base = { settings: this.settings, apps: [...this.apps], appsIncomplete: this.appsIncomplete, problems: [...this.problems], files: [...this.files.values()], reads };
+    }
+    this.reads.include(this.base.reads);
+    this.tree.log = this.reads;
+    // Parts of the previous build are reused only over the same apps.
+    this.previous = previous?.base === this.base ? previous : undefined;
     this.readModels();
     this.readMigrations();
     this.readSwappables();
-    this.graph = this.buildGraph(options.history ? new Set(options.history.applied) : undefined);
-    this.findCreatingMigrations();
+    this.graphKey = this.graphInputKey();
+    if (previous && previous.graphKey === this.graphKey) {
+      this.graph = previous.graph;
+      for (const state of this.swappables) state.creatingMigration = previous.swappable(state.setting)?.creatingMigration;
+    } else {
+      this.graph = this.buildGraph(options.history ? new Set(options.history.applied) : undefined);
+      this.findCreatingMigrations();
+    }
+    this.tree.log = undefined;
+    this.previous = undefined;
+  }
+
+  /** A part of the previous build when its reads still hold, else computed now with its reads noted. */
+  private part<T>(store: 'modelParts' | 'migrationParts', key: string, compute: () => T): T {
+    const previous = (this.previous?.[store] as Map<string, Part<T>> | undefined)?.get(key);
+    let part: Part<T>;
+    if (previous && previous.reads.stillValid(this.tree.inner, this.changed)) part = previous;
+    else {
+      const reads = new ReadLog();
+      part = { value: this.tree.recording(reads, compute), reads };
+    }
+    (this[store] as Map<string, Part<T>>).set(key, part);
+    this.reads.include(part.reads);
+    return part.value;
+  }
+
+  /** Everything buildGraph and findCreatingMigrations read, as identities and values. */
+  private graphInputKey(): string {
+    const parts: (string | number)[] = [this.history ? objectId(this.history) : 0, String(this.appsIncomplete)];
+    for (const app of this.apps) parts.push(`${app.label}:${app.migrations}`);
+    for (const state of this.swappables) parts.push(`${state.setting}=${state.value ?? ''}`);
+    for (const migration of this.migrations.values()) parts.push(objectId(migration));
+    return parts.join(' ');
+  }
+
+  /** Runs `work` (a rule reading through the project) with the files it reads noted into `log`. */
+  recordReads<T>(log: ReadLog | undefined, work: () => T): T {
+    return this.tree.recording(log, work);
   }
 
   // ---- apps ------------------------------------------------------------------------------
@@ -276,7 +399,15 @@ export class DjangoProject {
 
   scopeOf(moduleName: string): ModuleScope | undefined {
     const cached = this.scopes.get(moduleName);
-    if (cached !== undefined) return cached ?? undefined;
+    if (cached === null) return undefined;
+    if (cached) {
+      // Read again (and noted): the file may have changed since this project was built.
+      const parsed = this.tree.parse(cached.file.path);
+      if (parsed === cached.file) return cached;
+      const scope = parsed ? scopeFor(moduleName, parsed) : null;
+      this.scopes.set(moduleName, scope);
+      return scope ?? undefined;
+    }
     const resolved = this.resolver.resolve(moduleName);
     const parsed = resolved?.file ? this.tree.parse(resolved.file) : undefined;
     const scope = parsed ? scopeFor(moduleName, parsed) : null;
@@ -301,28 +432,67 @@ export class DjangoProject {
     for (const app of this.apps) {
       for (const known of app.known?.models ?? []) {
         if (app.dir && app.origin !== 'builtin') continue; // the real files are read instead
-        this.addModel({
-          app: app.label,
-          name: known.name,
-          label: `${app.label}.${known.name}`,
-          qualified: known.qualifiedNames[0],
-          origin: 'builtin',
-          abstract: known.abstract ?? false,
-          proxy: false,
-          swappable: known.swappable,
-          userModel: known.userModel ?? (known.bases ?? []).some((b) => b.endsWith('AbstractUser') || b.endsWith('AbstractBaseUser')),
-          known,
-          lineage: [...(known.bases ?? []), 'django.db.models.Model'],
-        }, known.qualifiedNames);
+        const byLabel = memo(knownModelMemo, known, () => new Map<string, ModelInfo>());
+        let model = byLabel.get(app.label);
+        if (!model) {
+          model = {
+            app: app.label,
+            name: known.name,
+            label: `${app.label}.${known.name}`,
+            qualified: known.qualifiedNames[0],
+            origin: 'builtin',
+            abstract: known.abstract ?? false,
+            proxy: false,
+            swappable: known.swappable,
+            userModel: known.userModel ?? (known.bases ?? []).some((b) => b.endsWith('AbstractUser') || b.endsWith('AbstractBaseUser')),
+            known,
+            lineage: [...(known.bases ?? []), 'django.db.models.Model'],
+          };
+          byLabel.set(app.label, model);
+        }
+        this.addModel(model, known.qualifiedNames);
       }
       if (!app.dir) continue;
-      for (const file of this.modelFiles(app)) {
-        const scope = this.scopeOfFile(file);
-        if (!scope) continue;
-        this.files.set(file, { path: file, role: 'models', app: app.label });
-        for (const facts of memo(classesMemo, scope, () => extractClasses(scope))) classes.push({ app, facts });
-      }
+      const part = this.part('modelParts', app.label, () => {
+        const files: ProjectFile[] = [];
+        const found: ClassFacts[] = [];
+        for (const file of this.modelFiles(app)) {
+          const scope = this.scopeOfFile(file);
+          if (!scope) continue;
+          files.push({ path: file, role: 'models', app: app.label });
+          found.push(...memo(classesMemo, scope, () => extractClasses(scope)));
+        }
+        return { files, classes: found };
+      });
+      for (const file of part.files) this.files.set(file.path, file);
+      for (const facts of part.classes) classes.push({ app, facts });
     }
+    // The same classes with the same bases make the same decisions: only their facts may be new.
+    const key = classes.map((c) => {
+      const byApp = memo(decisionKeys, c.facts, () => new Map<string, string>());
+      let k = byApp.get(c.app.label);
+      if (k === undefined) byApp.set(c.app.label, (k = `${c.app.label}@${decisionKey(c.facts)}`));
+      return k;
+    });
+    const before = this.previous?.decisions;
+    if (before && sameStrings(before.key, key) && before.reads.stillValid(this.tree.inner, this.changed)) {
+      const models = new Map<string, ModelInfo | null>();
+      for (const { facts } of classes) {
+        let model = before.models.get(facts.qualified) ?? null;
+        if (model && model.facts !== facts && model.qualified === facts.qualified) model = { ...model, facts, file: facts.file };
+        models.set(facts.qualified, model);
+        if (model && model.qualified === facts.qualified) this.addModel(model, [facts.qualified]);
+      }
+      this.decisions = { key, reads: before.reads, models };
+      this.reads.include(before.reads);
+      return;
+    }
+    const reads = new ReadLog();
+    this.tree.recording(reads, () => this.decideModels(classes, key, reads));
+    this.reads.include(reads);
+  }
+
+  private decideModels(classes: { app: AppInfo; facts: ClassFacts }[], key: string[], reads: ReadLog): void {
     // Model-ness travels through bases defined anywhere in the workspace: iterate to a fixpoint.
     const byQualified = new Map(classes.map((c) => [c.facts.qualified, c]));
     const decided = new Map<string, ModelInfo | null>();
@@ -375,24 +545,35 @@ export class DjangoProject {
       decided.set(qualified, model);
       return model;
     };
+    const models = new Map<string, ModelInfo | null>();
     for (const { facts } of classes) {
       const model = decide(facts.qualified, new Set());
+      models.set(facts.qualified, model ?? null);
       if (model && model.qualified === facts.qualified) this.addModel(model, [facts.qualified]);
     }
+    this.decisions = { key, reads, models };
   }
 
+  private knownByQualified?: Map<string, { app: KnownApp; model: KnownModel; installed: boolean }>;
+
   private knownModelByQualified(qualified: string): ModelInfo | undefined {
-    for (const app of [...this.apps.map((a) => a.known).filter(Boolean), ...[]] as KnownApp[]) {
-      const model = app.models.find((m) => m.qualifiedNames.includes(qualified));
-      if (model) return this.modelsByLabel.get(`${app.label}.${model.name}`.toLowerCase()) ?? knownModelInfo(app, model);
+    if (!this.knownByQualified) {
+      // Installed known apps first; bases from known packages count even when the app is not installed (abstract bases).
+      const index = new Map<string, { app: KnownApp; model: KnownModel; installed: boolean }>();
+      const add = (app: KnownApp, installed: boolean) => {
+        for (const model of app.models) for (const name of model.qualifiedNames) if (!index.has(name)) index.set(name, { app, model, installed });
+      };
+      for (const app of this.apps) if (app.known) add(app.known, true);
+      for (const spec of BUILTIN_SWAPPABLES) {
+        const app = builtinAppByLabel(spec.defaultLabel.split('.')[0]);
+        if (app) add(app, false);
+      }
+      this.knownByQualified = index;
     }
-    // Bases from known packages count even when the app is not installed (abstract bases).
-    for (const spec of BUILTIN_SWAPPABLES) {
-      const app = builtinAppByLabel(spec.defaultLabel.split('.')[0]);
-      const model = app?.models.find((m) => m.qualifiedNames.includes(qualified));
-      if (app && model) return knownModelInfo(app, model);
-    }
-    return undefined;
+    const found = this.knownByQualified.get(qualified);
+    if (!found) return undefined;
+    if (found.installed) return this.modelsByLabel.get(`${found.app.label}.${found.model.name}`.toLowerCase()) ?? knownModelInfo(found.app, found.model);
+    return knownModelInfo(found.app, found.model);
   }
 
   /** `from .user import User` in models/__init__.py: the name re-exported by a module. */
@@ -466,18 +647,37 @@ export class DjangoProject {
   private readMigrations(): void {
     for (const app of this.apps) {
       if (app.migrations === 'package' && app.migrationsDir) {
-        for (const entry of this.tree.list(app.migrationsDir)) {
-          if (entry.kind !== 'file' || !isMigrationFileName(entry.name)) continue;
-          const file = path.join(app.migrationsDir, entry.name);
-          const name = entry.name.slice(0, -3);
-          const scope = this.scopeOfFile(file);
-          this.files.set(file, { path: file, role: 'migration', app: app.label });
-          const facts = scope ? memo(migrationMemo, scope, () => extractMigration(scope)) : undefined;
-          this.migrations.set(keyOf(app.label, name), { ...facts, file, key: keyOf(app.label, name), app: app.label, name, origin: app.origin === 'site-packages' ? 'site-packages' : 'workspace' });
-        }
+        const migrationsDir = app.migrationsDir;
+        const part = this.part('migrationParts', app.label, () => {
+          const files: ProjectFile[] = [];
+          const migrations: MigrationInfo[] = [];
+          for (const entry of this.tree.list(migrationsDir)) {
+            if (entry.kind !== 'file' || !isMigrationFileName(entry.name)) continue;
+            const file = path.join(migrationsDir, entry.name);
+            const name = entry.name.slice(0, -3);
+            const scope = this.scopeOfFile(file);
+            files.push({ path: file, role: 'migration', app: app.label });
+            const facts = scope ? memo(migrationMemo, scope, () => extractMigration(scope)) : undefined;
+            const origin = app.origin === 'site-packages' ? 'site-packages' : 'workspace';
+            const make = (): MigrationInfo => ({ ...facts, file, key: keyOf(app.label, name), app: app.label, name, origin });
+            // The same facts give the same object, so what is derived from it can be kept.
+            const info = facts ? memo(migrationInfoMemo, facts, () => new Map()) : undefined;
+            const id = `${app.label}|${origin}|${file}`;
+            let migration = info?.get(id);
+            if (!migration) info?.set(id, (migration = make()));
+            migrations.push(migration);
+          }
+          return { files, migrations };
+        });
+        for (const file of part.files) this.files.set(file.path, file);
+        for (const migration of part.migrations) this.migrations.set(migration.key, migration);
       } else if (app.migrations === 'known') {
         for (const known of app.known?.migrations ?? []) {
-          this.migrations.set(keyOf(app.label, known.name), { key: keyOf(app.label, known.name), app: app.label, name: known.name, origin: 'builtin', known, operations: [], relations: [] });
+          const make = (): MigrationInfo => ({ key: keyOf(app.label, known.name), app: app.label, name: known.name, origin: 'builtin', known, operations: [], relations: [] });
+          const info = memo(knownMigrationMemo, known, () => new Map());
+          let migration = info.get(app.label);
+          if (!migration) info.set(app.label, (migration = make()));
+          this.migrations.set(migration.key, migration);
         }
       }
     }

@@ -1,5 +1,5 @@
 import type { EntryKind, ParsedFile, SourceTree } from '../django/source';
-import { summarizeModule, type SummaryOptions } from '../syntax/python';
+import { summarizeModule, summarizeModuleInChunks, type SummaryOptions } from '../syntax/python';
 import { LineIndex } from '../syntax/text';
 import type { PythonParser, SyntaxTree, TreeEdit } from '../syntax/tree';
 import type { FileSystem } from './fs';
@@ -17,6 +17,8 @@ interface OpenDocument {
   version: number;
   tree?: SyntaxTree;
   parsed?: EngineFile;
+  /** The summary before the last change, whose unchanged statements the next one reuses. */
+  previous?: EngineFile;
 }
 
 /** A plain description of a text change, in offsets of the text before it. */
@@ -41,6 +43,16 @@ export class FileCache implements SourceTree {
   /** Files that could not be read or parsed, with the reason, for messages. */
   readonly skipped = new Map<string, string>();
   parseCount = 0;
+  /**
+   * Grows when a file or folder appears or disappears (not when a file's text changes): results
+   * that depend on which modules exist are kept only while it stays the same.
+   */
+  structureVersion = 0;
+  /** Counts changes; `changedSince` tells which files changed after a given count. */
+  generation = 0;
+  private changes: { generation: number; file: string | null }[] = [];
+  private readonly staleKinds = new Map<string, EntryKind | null>();
+  private readonly staleListings = new Map<string, { name: string; kind: EntryKind }[]>();
 
   constructor(
     readonly fs: FileSystem,
@@ -55,6 +67,9 @@ export class FileCache implements SourceTree {
     if (kind === undefined) {
       kind = this.fs.stat(file)?.kind ?? null;
       this.kinds.set(file, kind);
+      const before = this.staleKinds.get(file);
+      if (before !== undefined && before !== kind) this.structureVersion++;
+      this.staleKinds.delete(file);
     }
     return kind ?? undefined;
   }
@@ -69,6 +84,9 @@ export class FileCache implements SourceTree {
         }
       }
       this.listings.set(dir, listing);
+      const before = this.staleListings.get(dir);
+      if (before && (before.length !== listing.length || before.some((e, i) => e.name !== listing![i].name || e.kind !== listing![i].kind))) this.structureVersion++;
+      this.staleListings.delete(dir);
     }
     return listing;
   }
@@ -127,7 +145,11 @@ export class FileCache implements SourceTree {
     const tree = this.parser.parse(doc.text, doc.tree);
     doc.tree?.dispose();
     doc.tree = tree;
-    doc.parsed = { path: file, text: doc.text, module: summarizeModule(tree, doc.text, this.summaryOptions), lines: new LineIndex(doc.text) };
+    const module = doc.previous
+      ? summarizeModule(tree, doc.text, this.summaryOptions, { module: doc.previous.module, source: doc.previous.text })
+      : summarizeModuleInChunks(tree, doc.text, this.summaryOptions);
+    doc.previous = undefined;
+    doc.parsed = { path: file, text: doc.text, module, lines: new LineIndex(doc.text) };
   }
 
   isOpen(file: string): boolean {
@@ -143,6 +165,7 @@ export class FileCache implements SourceTree {
     existing?.tree?.dispose();
     const isNew = !existing && this.kind(file) !== 'file';
     this.documents.set(file, { text, version });
+    this.noteChange(file);
     if (isNew) this.invalidateListing(file);
   }
 
@@ -160,7 +183,9 @@ export class FileCache implements SourceTree {
     }
     doc.text = text;
     doc.version = version;
+    if (doc.parsed) doc.previous = doc.parsed;
     doc.parsed = undefined;
+    this.noteChange(file);
   }
 
   closeDocument(file: string): void {
@@ -200,9 +225,30 @@ export class FileCache implements SourceTree {
     return answer;
   }
 
+  private noteChange(file: string | null): void {
+    this.generation++;
+    this.changes.push({ generation: this.generation, file });
+    if (this.changes.length > 4096) this.changes = this.changes.slice(-2048);
+  }
+
+  /** Files changed after `generation`; undefined when that is not known (too long ago, or everything changed). */
+  changedSince(generation: number): string[] | undefined {
+    if (generation === this.generation) return [];
+    const first = this.changes[0];
+    if (!first || first.generation > generation + 1) return undefined;
+    const out = new Set<string>();
+    for (let i = this.changes.length - 1; i >= 0 && this.changes[i].generation > generation; i--) {
+      const file = this.changes[i].file;
+      if (file === null) return undefined;
+      out.add(file);
+    }
+    return [...out];
+  }
+
   /** Forget what is known of a file (changed, created or deleted on disk). */
   invalidate(file: string): void {
-    this.kinds.delete(file);
+    this.noteChange(file);
+    this.forgetKind(file);
     this.texts.delete(file);
     this.parsed.delete(file);
     this.skipped.delete(file);
@@ -212,6 +258,8 @@ export class FileCache implements SourceTree {
   /** Forget a path and everything cached below it (a deleted or renamed folder). */
   invalidateTree(root: string): void {
     const prefix = root.endsWith(path.sep) ? root : root + path.sep;
+    this.structureVersion++;
+    this.noteChange(null);
     for (const map of [this.kinds, this.listings, this.texts, this.parsed, this.skipped] as Map<string, unknown>[]) {
       for (const key of [...map.keys()]) if (key === root || key.startsWith(prefix)) map.delete(key);
     }
@@ -219,12 +267,26 @@ export class FileCache implements SourceTree {
   }
 
   private invalidateListing(file: string): void {
-    this.listings.delete(path.dirname(file));
-    this.kinds.delete(path.dirname(file));
+    const dir = path.dirname(file);
+    const listing = this.listings.get(dir);
+    if (listing && !this.staleListings.has(dir)) this.staleListings.set(dir, listing);
+    this.listings.delete(dir);
+    this.forgetKind(dir);
+  }
+
+  /** Kinds and listings are kept aside when forgotten, to tell whether reading them again finds a change. */
+  private forgetKind(file: string): void {
+    const kind = this.kinds.get(file);
+    if (kind !== undefined && !this.staleKinds.has(file)) this.staleKinds.set(file, kind);
+    this.kinds.delete(file);
   }
 
   /** Forget everything read from disk (open documents stay). */
   clear(): void {
+    this.structureVersion++;
+    this.noteChange(null);
+    this.staleKinds.clear();
+    this.staleListings.clear();
     this.kinds.clear();
     this.listings.clear();
     this.texts.clear();

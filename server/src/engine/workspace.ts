@@ -1,8 +1,10 @@
 import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { DjangoProject, readManagePy, type ProjectConfig } from '../django/project';
+import { ReadLog, RecordingTree } from '../django/reads';
+import { projectSignature, sameSignature } from '../django/signature';
 import { DJANGO_SUMMARY_OPTIONS } from '../django/summary';
-import type { Location } from '../django/source';
+import type { Location, ParsedFile } from '../django/source';
 import { RULES } from '../rules/registry';
 import type { Finding, Rule, RuleContext, Severity } from '../rules/types';
 import type { LineColumn } from '../syntax/text';
@@ -81,6 +83,27 @@ interface ProjectEntry {
   pythonFiles: string[];
 }
 
+/** A project as last built, and the rule results computed from it. */
+interface BuiltProject {
+  project: DjangoProject;
+  config: ProjectConfig;
+  history?: AppliedHistory;
+  signature: string[];
+  /** The file cache's generation when the reads were last found valid. */
+  checkedAt: number;
+  /** By rule code, or rule code and file for rules that check files one at a time. */
+  units: Map<string, RuleUnit>;
+  summary?: ProjectSummary;
+}
+
+/** One rule's diagnostics on the project or on one file, with what they were computed from. */
+interface RuleUnit {
+  options: DjswapConfig;
+  reads: ReadLog;
+  checkedAt: number;
+  diagnostics: EngineDiagnostic[];
+}
+
 export class Workspace {
   readonly files: FileCache;
   readonly fs: FileSystem;
@@ -92,6 +115,9 @@ export class Workspace {
   private readonly histories = new Map<string, AppliedHistory | { error: string }>();
   private readonly settingHistory: SettingHistory;
   private readonly env: Record<string, string | undefined>;
+  private readonly built = new Map<string, BuiltProject>();
+  /** What discovery read (manage.py, pyproject.toml...): when it changes, discovery runs again. */
+  private discovery?: { tree: RecordingTree; texts: Map<string, string | undefined>; at: number };
 
   constructor(private readonly options: WorkspaceOptions) {
     this.fs = options.fs ?? nodeFileSystem;
@@ -117,12 +143,40 @@ export class Workspace {
 
   /** Throws ConfigError for a bad pyproject.toml. */
   discover(): ProjectEntry[] {
-    if (this.discovered) return this.entries;
-    this.scans = this.options.roots.map((root) => scanWorkspace(this.fs, root));
+    if (this.discovered && this.discoveryHolds()) return this.entries;
+    if (!this.discovered) this.scans = this.options.roots.map((root) => scanWorkspace(this.fs, root));
+    const tree = new RecordingTree(this.files);
+    tree.log = new ReadLog();
+    this.discovery = { tree, texts: new Map(), at: this.files.generation };
+    const previous = new Map(this.entries.map((e) => [e.config.root, e]));
     this.entries = [];
-    for (const scan of this.scans) this.entries.push(...this.projectsOf(scan));
+    for (const scan of this.scans) {
+      for (const entry of this.projectsOf(scan)) {
+        // An entry that came out the same keeps its identity, and with it what was built from it.
+        const before = previous.get(entry.config.root);
+        const same = before && JSON.stringify([before.config, before.options]) === JSON.stringify([entry.config, entry.options]) && before.pythonFiles.join('\0') === entry.pythonFiles.join('\0');
+        this.entries.push(same ? before : entry);
+      }
+    }
     this.discovered = true;
     return this.entries;
+  }
+
+  private discoveryHolds(): boolean {
+    const discovery = this.discovery;
+    if (!discovery) return true;
+    const changed = this.files.changedSince(discovery.at);
+    if (changed && changed.length === 0) return true;
+    const holds = discovery.tree.log!.stillValid(this.files, changed) && [...discovery.texts].every(([file, text]) => this.files.text(file) === text);
+    if (holds) discovery.at = this.files.generation;
+    return holds;
+  }
+
+  /** Reads of discovery, noted so that a change to them is seen. */
+  private discoveryText(file: string): string | undefined {
+    const text = this.files.text(file);
+    this.discovery?.texts.set(file, text);
+    return text;
   }
 
   get scanNotes(): string[] {
@@ -135,7 +189,7 @@ export class Workspace {
     for (;;) {
       const candidate = path.join(current, 'pyproject.toml');
       if (scan.pyprojects.includes(candidate)) {
-        const text = this.files.text(candidate);
+        const text = this.discoveryText(candidate);
         if (text !== undefined) {
           const config = readPyprojectConfig(text, path.relative(process.cwd(), candidate) || candidate);
           if (config) return config;
@@ -153,7 +207,7 @@ export class Workspace {
       const options = mergeConfig(fromPyproject, this.overrides);
       const sourceRoots = [root, ...pathEntries.map((p) => path.resolve(root, p))];
       const src = path.join(root, 'src');
-      if (this.files.kind(src) === 'dir' && !sourceRoots.includes(src)) sourceRoots.push(src);
+      if (this.discovery!.tree.kind(src) === 'dir' && !sourceRoots.includes(src)) sourceRoots.push(src);
       let chosen = settingsModule;
       let chosenSource = source;
       if (this.overrides.settingsModule) {
@@ -175,7 +229,7 @@ export class Workspace {
       };
     };
     for (const manageFile of scan.manageFiles) {
-      const parsed = this.files.parse(manageFile);
+      const parsed = this.discovery!.tree.parse(manageFile);
       const facts = parsed ? readManagePy(parsed) : { pathEntries: [] };
       // manage.py may hand over to a module of the project (`from awx import manage`): look there too.
       if (!facts.settingsModule && parsed) {
@@ -183,7 +237,7 @@ export class Workspace {
           const module = imp.kind === 'from' ? imp.module : imp.names[0]?.name;
           if (!module || imp.level > 0) continue;
           for (const candidate of [path.join(path.dirname(manageFile), ...module.split('.'), '__init__.py'), path.join(path.dirname(manageFile), ...module.split('.')) + '.py']) {
-            const imported = this.files.kind(candidate) === 'file' ? this.files.parse(candidate) : undefined;
+            const imported = this.discovery!.tree.kind(candidate) === 'file' ? this.discovery!.tree.parse(candidate) : undefined;
             const found = imported ? readManagePy(imported).settingsModule : undefined;
             if (found) facts.settingsModule = found;
           }
@@ -232,7 +286,7 @@ export class Workspace {
     this.histories.clear();
     for (const entry of this.discover()) {
       if (!entry.options.enable) continue;
-      const project = new DjangoProject(entry.config, this.files);
+      const { project } = this.build(entry, undefined);
       const history = await loadHistory(project, this.fs, { historyFile: entry.options.history, database: entry.options.database });
       if (history) this.histories.set(entry.config.root, history);
     }
@@ -242,6 +296,26 @@ export class Workspace {
   settingChange(project: DjangoProject, setting: string): SettingChange | undefined {
     const state = project.swappable(setting);
     return state && this.env.DJSWAP_GIT !== '0' ? this.settingHistory.changeOf(project, state) : undefined;
+  }
+
+  /**
+   * The project of an entry: the last one built while none of the files it was read from changed,
+   * else a new one. Rule results survive a rebuild that did not change what the project means.
+   */
+  private build(entry: ProjectEntry, history: AppliedHistory | undefined): BuiltProject {
+    const root = entry.config.root;
+    const previous = this.built.get(root);
+    const generation = this.files.generation;
+    if (previous && previous.config === entry.config && previous.history === history && previous.project.reads.stillValid(this.files, this.files.changedSince(previous.checkedAt))) {
+      previous.checkedAt = generation;
+      return previous;
+    }
+    const changed = previous ? this.files.changedSince(previous.checkedAt) : undefined;
+    const project = new DjangoProject(entry.config, this.files, { history, previous: previous?.project, changed });
+    const signature = [String(this.files.structureVersion), String(history ? identityOf(history) : 0), ...projectSignature(project)];
+    const built: BuiltProject = { project, config: entry.config, history, signature, checkedAt: generation, units: previous && sameSignature(previous.signature, signature) ? previous.units : new Map() };
+    this.built.set(root, built);
+    return built;
   }
 
   /** Builds every project from the (cached) files and runs the rules. */
@@ -255,8 +329,9 @@ export class Workspace {
       const history = loaded && 'applied' in loaded ? loaded : undefined;
       if (loaded && 'error' in loaded) result.notes.push(loaded.error);
       for (const note of history?.notes ?? []) result.notes.push(`${path.relative(process.cwd(), history!.location)}: ${note}`);
-      const project = new DjangoProject(entry.config, this.files, { history });
-      const summary: ProjectSummary = {
+      const built = this.build(entry, history);
+      const { project } = built;
+      const summary: ProjectSummary = (built.summary ??= {
         root: entry.config.root,
         settingsModule: entry.config.settingsModule,
         settingsFile: project.settings.file,
@@ -264,10 +339,10 @@ export class Workspace {
         apps: project.apps.length,
         models: project.models.filter((m) => m.origin !== 'builtin').length,
         migrations: [...project.migrations.values()].filter((m) => m.origin !== 'builtin').length,
-      };
+      });
       result.projects.push({ config: entry.config, project, options: entry.options, summary });
       for (const problem of project.problems) result.notes.push(`${path.relative(process.cwd(), entry.config.root) || '.'}: ${problem}`);
-      for (const diagnostic of this.runRules(project, entry, onlyRules)) {
+      for (const diagnostic of this.runRules(built, entry, onlyRules)) {
         const key = `${diagnostic.code}|${diagnostic.file}|${diagnostic.span.start}|${diagnostic.span.end}|${diagnostic.message}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -280,53 +355,135 @@ export class Workspace {
     return result;
   }
 
-  private runRules(project: DjangoProject, entry: ProjectEntry, onlyRules?: (rule: Rule) => boolean): EngineDiagnostic[] {
+  private runRules(built: BuiltProject, entry: ProjectEntry, onlyRules?: (rule: Rule) => boolean): EngineDiagnostic[] {
+    const { project } = built;
     const options = entry.options;
     const relative = (file: string) => path.relative(entry.config.root, file) || path.basename(file);
+    // The reads of the rule unit running now, and whether it asked something files cannot tell.
+    let log: ReadLog | undefined;
+    let volatile = false;
+    const read = (file: string) => {
+      const parsed = this.files.parse(file);
+      log?.noteParse(file, parsed);
+      return parsed;
+    };
     const context: RuleContext = {
       project,
-      file: (file) => this.files.parse(file),
-      filesContaining: (needles) => entry.pythonFiles.filter((file) => needles.some((n) => this.files.contains(file, n))),
+      file: read,
+      filesContaining: (needles) => this.filesContaining(entry, needles),
       isReusable: (file) => {
         if (!entry.config.manageFile) return true;
         if (entry.config.sitePackages.some((site) => !path.relative(site, file).startsWith('..'))) return true;
         return path.relative(entry.config.root, file).startsWith('..');
       },
       relative,
-      settingChange: (setting) => this.settingChange(project, setting),
+      settingChange: (setting) => {
+        volatile = true;
+        return this.settingChange(project, setting);
+      },
       where: (location: Location) => {
-        const parsed = this.files.parse(location.file);
+        const parsed = read(location.file);
         const line = parsed ? parsed.lines.position(location.span.start).line + 1 : 0;
         return `${relative(location.file)}:${line}`;
       },
     };
     const ignores = Object.entries(options.perFileIgnores).map(([glob, codes]) => ({ match: picomatch(glob, { dot: true }), codes: codes.map((c) => c.toUpperCase()) }));
     const out: EngineDiagnostic[] = [];
+    const units = new Map<string, RuleUnit>();
+    const generation = this.files.generation;
+    const changes = new Map<number, string[] | undefined>();
+    const changedSince = (since: number) => {
+      if (!changes.has(since)) changes.set(since, this.files.changedSince(since));
+      return changes.get(since);
+    };
+    const runUnit = (key: string, rule: Rule, severity: Severity | undefined, work: () => Finding[]) => {
+      const cached = built.units.get(key);
+      if (cached && cached.options === options && cached.reads.stillValid(this.files, changedSince(cached.checkedAt))) {
+        cached.checkedAt = generation;
+        units.set(key, cached);
+        out.push(...cached.diagnostics);
+        return;
+      }
+      const reads = (log = new ReadLog());
+      volatile = false;
+      try {
+        let findings: Finding[];
+        try {
+          findings = project.recordReads(reads, work);
+        } catch (error) {
+          // A rule that fails on odd input must not take the others down with it.
+          const message = error instanceof Error ? error.stack ?? error.message : String(error);
+          process.stderr.write(`djswap: rule ${rule.code} failed: ${message}\n`);
+          return;
+        }
+        const diagnostics: EngineDiagnostic[] = [];
+        for (const finding of findings) {
+          const parsed = read(finding.file);
+          if (!parsed) continue;
+          const rel = path.relative(entry.config.root, finding.file).split(path.sep).join('/');
+          if (ignores.some((i) => i.match(rel) && i.codes.some((c) => rule.code.startsWith(c)))) continue;
+          const range = toRange(parsed.lines, finding.span);
+          if (isSuppressed(this.suppressions(finding.file, parsed.text), range.start.line, rule.code)) continue;
+          diagnostics.push(this.toDiagnostic(rule, finding, severity ?? finding.severity, range, entry.config.root, read));
+        }
+        if (!volatile) units.set(key, { options, reads, checkedAt: generation, diagnostics });
+        out.push(...diagnostics);
+      } finally {
+        log = undefined;
+      }
+    };
     for (const rule of RULES) {
-      if (onlyRules && !onlyRules(rule)) continue;
+      if (onlyRules && !onlyRules(rule)) {
+        for (const [key, unit] of built.units) if (key === rule.code || key.startsWith(`${rule.code}|`)) units.set(key, unit);
+        continue;
+      }
       if (!ruleEnabled(options, rule.code)) continue;
       const override = options.severity[rule.code];
       if (override === 'off') continue;
-      let findings: Finding[];
-      try {
-        findings = rule.check(context);
-      } catch (error) {
-        // A rule that fails on odd input must not take the others down with it.
-        const message = error instanceof Error ? error.stack ?? error.message : String(error);
-        process.stderr.write(`djswap: rule ${rule.code} failed: ${message}\n`);
-        continue;
-      }
-      for (const finding of findings) {
-        const parsed = this.files.parse(finding.file);
-        if (!parsed) continue;
-        const rel = path.relative(entry.config.root, finding.file).split(path.sep).join('/');
-        if (ignores.some((i) => i.match(rel) && i.codes.some((c) => rule.code.startsWith(c)))) continue;
-        const range = toRange(parsed.lines, finding.span);
-        if (isSuppressed(this.suppressions(finding.file, parsed.text), range.start.line, rule.code)) continue;
-        out.push(this.toDiagnostic(rule, finding, override ?? finding.severity, range, entry.config.root));
+      if (rule.checkFiles) {
+        let checks: ReturnType<NonNullable<Rule['checkFiles']>>;
+        try {
+          checks = rule.checkFiles(context);
+        } catch (error) {
+          const message = error instanceof Error ? error.stack ?? error.message : String(error);
+          process.stderr.write(`djswap: rule ${rule.code} failed: ${message}\n`);
+          continue;
+        }
+        for (const file of checks.files) runUnit(`${rule.code}|${file}`, rule, override, () => checks.check(file));
+      } else if (rule.check) {
+        const check = rule.check;
+        runUnit(rule.code, rule, override, () => check(context));
       }
     }
+    built.units = units;
     return out;
+  }
+
+  private readonly containing = new WeakMap<string[], { all: Set<string>; byNeedles: Map<string, { generation: number; members: Set<string>; files: string[] }> }>();
+
+  /** Python files of a project whose text holds one of the needles; only changed files are searched again. */
+  private filesContaining(entry: ProjectEntry, needles: string[]): string[] {
+    let index = this.containing.get(entry.pythonFiles);
+    if (!index) this.containing.set(entry.pythonFiles, (index = { all: new Set(entry.pythonFiles), byNeedles: new Map() }));
+    const { all, byNeedles } = index;
+    const key = needles.join('\0');
+    const holds = (file: string) => needles.some((n) => this.files.contains(file, n));
+    const cached = byNeedles.get(key);
+    const changed = cached ? this.files.changedSince(cached.generation) : undefined;
+    if (cached && changed) {
+      let moved = false;
+      for (const file of changed) {
+        if (!all.has(file) || holds(file) === cached.members.has(file)) continue;
+        if (!cached.members.delete(file)) cached.members.add(file);
+        moved = true;
+      }
+      cached.generation = this.files.generation;
+      if (moved) cached.files = entry.pythonFiles.filter((file) => cached.members.has(file));
+      return cached.files;
+    }
+    const files = entry.pythonFiles.filter(holds);
+    byNeedles.set(key, { generation: this.files.generation, members: new Set(files), files });
+    return files;
   }
 
   private suppressionCache = new WeakMap<object, ReturnType<typeof suppressionsOf>>();
@@ -340,12 +497,12 @@ export class Workspace {
     return cached;
   }
 
-  private toDiagnostic(rule: Rule, finding: Finding, severity: Severity, range: EngineRange, root: string): EngineDiagnostic {
+  private toDiagnostic(rule: Rule, finding: Finding, severity: Severity, range: EngineRange, root: string, read: (file: string) => ParsedFile | undefined): EngineDiagnostic {
     const rangeOf = (file: string, span: Span): EngineRange => {
-      const parsed = this.files.parse(file);
+      const parsed = read(file);
       return parsed ? toRange(parsed.lines, span) : { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
     };
-    const writable = finding.fix?.edits.every((e) => !this.files.parse(e.file)?.readOnlyReason);
+    const writable = finding.fix?.edits.every((e) => { read(e.file); return !this.files.parse(e.file)?.readOnlyReason; });
     return {
       code: rule.code,
       name: rule.name,
@@ -367,6 +524,16 @@ export class Workspace {
 
 function toRange(lines: { position(offset: number): LineColumn }, span: Span): EngineRange {
   return { start: lines.position(span.start), end: lines.position(span.end) };
+}
+
+const identities = new WeakMap<object, number>();
+let nextIdentity = 1;
+
+/** A number that stands for an object for as long as it lives. */
+function identityOf(value: object): number {
+  let id = identities.get(value);
+  if (id === undefined) identities.set(value, (id = nextIdentity++));
+  return id;
 }
 
 function unique<T>(list: T[]): T[] {

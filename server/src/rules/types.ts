@@ -78,5 +78,17 @@ export interface Rule {
   defaultSeverity: Severity;
   fix: 'safe' | 'unsafe' | 'sometimes' | 'none';
   docs: RuleDocs;
-  check(context: RuleContext): Finding[];
+  /** Checks the project as a whole. A rule has this or `checkFiles`. */
+  check?(context: RuleContext): Finding[];
+  /**
+   * Checks files one at a time: the files to look at, and the check of one. A file's findings may
+   * depend on that file and on the project, not on other files read on the side (those go through
+   * `context.file`), so the engine checks again only what changed.
+   */
+  checkFiles?(context: RuleContext): FileChecks;
+}
+
+export interface FileChecks {
+  files: Iterable<string>;
+  check(file: string): Finding[];
 }

@@ -61,6 +61,17 @@ export interface PyModule {
   imports: PyImport[];
   /** Where the parser had to recover: ERROR and MISSING nodes (at most a few). */
   syntaxErrors: Span[];
+  /** What each top-level node of the source gave, so that the next version can reuse what did not change. */
+  chunks?: ModuleChunk[];
+}
+
+export interface ModuleChunk {
+  start: number;
+  end: number;
+  /** Parsed without error: only such statements read the same wherever their text appears. */
+  clean: boolean;
+  statements: PyStatement[];
+  imports: PyImport[];
 }
 
 /** Expressions nested deeper than this become `unknown`: hostile input must not blow the stack. */
@@ -80,11 +91,59 @@ export interface SummaryOptions {
  * through the tree, and children are fetched one array at a time: each call across the native
  * boundary costs more than the work done with its answer.
  */
-export function summarizeModule(tree: SyntaxTree, source: string, options: SummaryOptions = {}): PyModule {
+export function summarizeModule(tree: SyntaxTree, source: string, options: SummaryOptions = {}, previous?: { module: PyModule; source: string }): PyModule {
   const root = tree.rootNode;
-  const reader = new ModuleReader(source, options);
-  const statements = reader.block(root, 0);
-  return { statements, imports: reader.imports, syntaxErrors: root.hasError ? findSyntaxErrors(root) : [] };
+  const syntaxErrors = root.hasError ? findSyntaxErrors(root) : [];
+  if (!previous?.module.chunks) {
+    const reader = new ModuleReader(source, options);
+    return { statements: reader.block(root, 0), imports: reader.imports, syntaxErrors };
+  }
+  // An edited document: top-level statements whose text did not change are taken from the previous
+  // summary (moved to where they are now) instead of being read from the tree again.
+  const before = new Map<string, ModuleChunk[]>();
+  for (const chunk of previous.module.chunks) {
+    if (!chunk.clean) continue;
+    const text = previous.source.slice(chunk.start, chunk.end);
+    const list = before.get(text);
+    if (list) list.push(chunk);
+    else before.set(text, [chunk]);
+  }
+  const chunks: ModuleChunk[] = [];
+  for (const node of namedChildren(root)) {
+    const start = node.startIndex;
+    const end = node.endIndex;
+    // Error recovery depends on what surrounds a statement: a broken one is always read again.
+    const clean = !node.hasError && node.type !== 'ERROR';
+    const old = clean ? before.get(source.slice(start, end))?.shift() : undefined;
+    if (old) {
+      const delta = start - old.start;
+      chunks.push(delta === 0 ? old : { start, end, clean, statements: shifted(old.statements, delta), imports: shifted(old.imports, delta) });
+      continue;
+    }
+    const reader = new ModuleReader(source, options);
+    const statements: PyStatement[] = [];
+    reader.statement(node, 0, statements);
+    chunks.push({ start, end, clean, statements, imports: reader.imports });
+  }
+  return { statements: chunks.flatMap((c) => c.statements), imports: chunks.flatMap((c) => c.imports), syntaxErrors, chunks };
+}
+
+/** Summarizes one top-level statement at a time, keeping what the next version of the text can reuse. */
+export function summarizeModuleInChunks(tree: SyntaxTree, source: string, options: SummaryOptions = {}): PyModule {
+  return summarizeModule(tree, source, options, { module: { statements: [], imports: [], syntaxErrors: [], chunks: [] }, source: '' });
+}
+
+/** A copy of a summary with every span moved by `delta`. */
+function shifted<T>(value: T, delta: number): T {
+  if (Array.isArray(value)) return value.map((v) => shifted(v, delta)) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  if (typeof record.start === 'number' && typeof record.end === 'number' && Object.keys(record).length === 2) {
+    return { start: (record.start as number) + delta, end: (record.end as number) + delta } as T;
+  }
+  const out: Record<string, unknown> = {};
+  for (const key in record) out[key] = shifted(record[key], delta);
+  return out as T;
 }
 
 function span(node: SyntaxNode): Span {
@@ -118,7 +177,7 @@ class ModuleReader {
     return out;
   }
 
-  private statement(node: SyntaxNode, depth: number, out: PyStatement[]): void {
+  statement(node: SyntaxNode, depth: number, out: PyStatement[]): void {
     switch (node.type) {
       case 'expression_statement': {
         for (const inner of namedChildren(node)) {

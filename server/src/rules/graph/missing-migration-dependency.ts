@@ -1,7 +1,7 @@
 import { splitKey } from '../../django/graph';
 import { closestName } from '../text-distance';
 import { dependencySpan } from '../migration-edits';
-import type { Finding, Rule } from '../types';
+import type { Finding, Rule, RuleContext } from '../types';
 
 export const missingMigrationDependency: Rule = {
   code: 'SWP301',
@@ -45,7 +45,7 @@ migrations removed too early.`,
   },
 };
 
-export function hintFor(project: Parameters<Rule['check']>[0]['project'], app: string, name: string): string {
+export function hintFor(project: RuleContext['project'], app: string, name: string): string {
   const installed = project.appsByLabel.get(app);
   if (!installed) {
     const uncertainty = project.labelUncertainty(app);

@@ -42,24 +42,23 @@ the function that needs the model.`,
       { title: 'Django: How applications are loaded', url: 'https://docs.djangoproject.com/en/stable/ref/applications/#how-applications-are-loaded' },
     ],
   },
-  check(context) {
+  checkFiles(context) {
     const { project } = context;
-    const findings: Finding[] = [];
     const user = project.swappable('AUTH_USER_MODEL');
     const userApp = user?.value?.split('.')[0];
     const order = project.apps.map((a) => a.label);
     const appPackages = new Set(project.apps.filter((a) => a.dir).map((a) => path.join(a.dir!, '__init__.py')));
+    const kinds = new Map<string, 'settings' | 'apps.py' | 'models' | '__init__'>();
     const candidates = new Set<string>(context.filesContaining(['get_user_model']));
     for (const [file, info] of project.files) {
       if (!candidates.has(file) && !project.settings.files.includes(file)) continue;
       const kind = info.role === 'settings' ? 'settings' : info.role === 'apps' ? 'apps.py' : info.role === 'models' ? 'models' : undefined;
-      if (!kind) continue;
-      findings.push(...checkFile(file, kind));
+      if (kind) kinds.set(file, kind);
     }
     for (const file of candidates) {
-      if (appPackages.has(file) && !project.files.has(file)) findings.push(...checkFile(file, '__init__'));
+      if (appPackages.has(file) && !project.files.has(file)) kinds.set(file, '__init__');
     }
-    return findings;
+    return { files: kinds.keys(), check: (file) => checkFile(file, kinds.get(file)!) };
 
     function checkFile(file: string, kind: 'settings' | 'apps.py' | 'models' | '__init__'): Finding[] {
       const parsed = context.file(file);

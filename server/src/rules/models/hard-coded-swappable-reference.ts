@@ -1,4 +1,5 @@
-import type { Finding, Rule } from '../types';
+import type { ModelInfo } from '../../django/project';
+import type { Finding, Rule, RuleContext } from '../types';
 import { describeSetting, hardReferenceSeverity, hardSwappableTarget, settingExpression, settingRelated } from '../common';
 
 export const hardCodedSwappableReference: Rule = {
@@ -41,46 +42,57 @@ the settings never define).`,
       { title: 'Django system check fields.E301', url: 'https://docs.djangoproject.com/en/stable/ref/checks/#related-fields' },
     ],
   },
-  check(context) {
-    const findings: Finding[] = [];
+  checkFiles(context) {
     const { project } = context;
+    const modelsByFile = new Map<string, ModelInfo[]>();
     for (const model of project.models) {
-      if (model.origin !== 'workspace' || !model.facts) continue;
-      const file = context.file(model.facts.file);
-      if (!file) continue;
-      for (const field of model.facts.relations) {
-        const hard = hardSwappableTarget(project, field.target, model.app);
-        if (!hard) continue;
-        const { state } = hard;
-        const fieldName = `${model.label}.${field.name}`;
-        const severity = hardReferenceSeverity(context, state, file.path);
-        const written =
-          field.target.kind === 'label'
-            ? hard.written === state.defaultLabel
-              ? `"${hard.written}"`
-              : `"${hard.written}" (\`${state.defaultLabel}\`)`
-            : `\`${hard.written}\` (\`${state.defaultLabel}\`)`;
-        const message =
-          state.swapped === true
-            ? `\`${fieldName}\` points at ${written}, but ${describeSetting(context, state)}: Django will fail with fields.E301 ("Field defines a relation with the model '${state.defaultLabel}', which has been swapped out"). Use \`${state.spec?.reference.expression ?? `settings.${state.setting}`}\`.`
-            : `\`${fieldName}\` hard-codes ${written}, the default of the swappable setting \`${state.setting}\`: it breaks with fields.E301 the day \`${state.setting}\` is swapped. Use \`${state.spec?.reference.expression ?? `settings.${state.setting}`}\`.`;
-        const expression = settingExpression(context, file, state);
-        findings.push({
-          file: file.path,
-          span: field.target.span,
-          message,
-          severity,
-          related: settingRelated(state),
-          fix: expression
-            ? {
-                title: `Replace with ${expression.text}`,
-                safe: field.target.kind !== 'label' || !field.target.viaConstant,
-                edits: [{ file: file.path, span: field.target.span, newText: expression.text }, ...expression.edits],
-              }
-            : undefined,
-        });
-      }
+      if (model.origin !== 'workspace' || !model.facts || model.facts.relations.length === 0) continue;
+      const list = modelsByFile.get(model.facts.file);
+      if (list) list.push(model);
+      else modelsByFile.set(model.facts.file, [model]);
     }
-    return findings;
+    return { files: modelsByFile.keys(), check: (path) => checkModels(context, path, modelsByFile.get(path) ?? []) };
   },
 };
+
+function checkModels(context: RuleContext, path: string, models: ModelInfo[]): Finding[] {
+  const { project } = context;
+  const findings: Finding[] = [];
+  const file = context.file(path);
+  if (!file) return findings;
+  for (const model of models) {
+    for (const field of model.facts!.relations) {
+      const hard = hardSwappableTarget(project, field.target, model.app);
+      if (!hard) continue;
+      const { state } = hard;
+      const fieldName = `${model.label}.${field.name}`;
+      const severity = hardReferenceSeverity(context, state, file.path);
+      const written =
+        field.target.kind === 'label'
+          ? hard.written === state.defaultLabel
+            ? `"${hard.written}"`
+            : `"${hard.written}" (\`${state.defaultLabel}\`)`
+          : `\`${hard.written}\` (\`${state.defaultLabel}\`)`;
+      const message =
+        state.swapped === true
+          ? `\`${fieldName}\` points at ${written}, but ${describeSetting(context, state)}: Django will fail with fields.E301 ("Field defines a relation with the model '${state.defaultLabel}', which has been swapped out"). Use \`${state.spec?.reference.expression ?? `settings.${state.setting}`}\`.`
+          : `\`${fieldName}\` hard-codes ${written}, the default of the swappable setting \`${state.setting}\`: it breaks with fields.E301 the day \`${state.setting}\` is swapped. Use \`${state.spec?.reference.expression ?? `settings.${state.setting}`}\`.`;
+      const expression = settingExpression(context, file, state);
+      findings.push({
+        file: file.path,
+        span: field.target.span,
+        message,
+        severity,
+        related: settingRelated(state),
+        fix: expression
+          ? {
+              title: `Replace with ${expression.text}`,
+              safe: field.target.kind !== 'label' || !field.target.viaConstant,
+              edits: [{ file: file.path, span: field.target.span, newText: expression.text }, ...expression.edits],
+            }
+          : undefined,
+      });
+    }
+  }
+  return findings;
+}

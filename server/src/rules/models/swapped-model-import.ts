@@ -42,45 +42,50 @@ uses. Models without a getter (django-rest-knox) get no fix: use \`apps.get_mode
       { title: 'Django: get_user_model()', url: 'https://docs.djangoproject.com/en/stable/topics/auth/customizing/#django.contrib.auth.get_user_model' },
     ],
   },
-  check(context) {
+  checkFiles(context) {
     const { project } = context;
     const swapped = project.swappables.filter((s) => s.inUse && s.swapped === true);
     const classes = swapped.map((state) => ({ state, qualified: defaultClassOf(state) })).filter((c): c is { state: SwappableState; qualified: string } => !!c.qualified);
-    if (classes.length === 0) return [];
+    if (classes.length === 0) return { files: [], check: () => [] };
     // `from django.contrib.auth.models import User` and `from django.contrib.auth import models` both name the package.
     const needles = [...new Set(classes.map((c) => c.qualified.split('.').slice(0, -2).join('.') || c.qualified.split('.')[0]))];
-    const findings: Finding[] = [];
-    for (const path of context.filesContaining(needles)) {
+    const files = context.filesContaining(needles).filter((path) => {
       const role = project.files.get(path)?.role;
-      if (role === 'migration' || role === 'settings') continue;
-      const file = context.file(path);
-      const scope = file ? project.scopeOfFile(path) : undefined;
-      if (!file || !scope) continue;
-      // Relation fields are SWP101's: do not report them twice.
-      const relationTargets = new Set(project.models.filter((m) => m.file === path).flatMap((m) => m.facts?.relations.map((r) => r.target.span.start) ?? []));
-      for (const { state, qualified } of classes) {
-        const uses = usesOf(file, scope.bindings, qualified).filter((u) => !relationTargets.has(u.span.start));
-        if (uses.length === 0) continue;
-        const first = uses[0];
-        const line = (span: Span) => file.lines.position(span.start).line + 1;
-        const others = uses.slice(1);
-        findings.push({
-          file: path,
-          span: first.span,
-          severity: 'error',
-          message:
-            `\`${first.written}\` is \`${qualified}\` (\`${state.defaultLabel}\`), but ${describeSetting(context, state)}: ` +
-            `using it raises \`AttributeError: Manager isn't available; '${state.defaultLabel}' has been swapped for '${state.value}'\`` +
-            (others.length > 0 ? ` (${others.length} more use${others.length === 1 ? '' : 's'} in this file, line${others.length === 1 ? '' : 's'} ${others.map((u) => line(u.span)).join(', ')})` : '') +
-            `. Use ${state.spec?.getter ? `\`${state.spec.getter.name}()\`` : `\`apps.get_model(settings.${state.setting})\``}.`,
-          related: [...others.slice(0, 10).map((u) => ({ file: path, span: u.span, message: `\`${u.written}\` is used here too` })), ...settingRelated(state)],
-          fix: getterFix(context, file, scope.moduleName, state, qualified, uses),
-        });
-      }
-    }
-    return findings;
+      return role !== 'migration' && role !== 'settings';
+    });
+    return { files, check: (path) => checkFile(context, path, classes) };
   },
 };
+
+function checkFile(context: RuleContext, path: string, classes: { state: SwappableState; qualified: string }[]): Finding[] {
+  const { project } = context;
+  const findings: Finding[] = [];
+  const file = context.file(path);
+  const scope = file ? project.scopeOfFile(path) : undefined;
+  if (!file || !scope) return findings;
+  // Relation fields are SWP101's: do not report them twice.
+  const relationTargets = new Set(project.models.filter((m) => m.file === path).flatMap((m) => m.facts?.relations.map((r) => r.target.span.start) ?? []));
+  for (const { state, qualified } of classes) {
+    const uses = usesOf(file, scope.bindings, qualified).filter((u) => !relationTargets.has(u.span.start));
+    if (uses.length === 0) continue;
+    const first = uses[0];
+    const line = (span: Span) => file.lines.position(span.start).line + 1;
+    const others = uses.slice(1);
+    findings.push({
+      file: path,
+      span: first.span,
+      severity: 'error',
+      message:
+        `\`${first.written}\` is \`${qualified}\` (\`${state.defaultLabel}\`), but ${describeSetting(context, state)}: ` +
+        `using it raises \`AttributeError: Manager isn't available; '${state.defaultLabel}' has been swapped for '${state.value}'\`` +
+        (others.length > 0 ? ` (${others.length} more use${others.length === 1 ? '' : 's'} in this file, line${others.length === 1 ? '' : 's'} ${others.map((u) => line(u.span)).join(', ')})` : '') +
+        `. Use ${state.spec?.getter ? `\`${state.spec.getter.name}()\`` : `\`apps.get_model(settings.${state.setting})\``}.`,
+      related: [...others.slice(0, 10).map((u) => ({ file: path, span: u.span, message: `\`${u.written}\` is used here too` })), ...settingRelated(state)],
+      fix: getterFix(context, file, scope.moduleName, state, qualified, uses),
+    });
+  }
+  return findings;
+}
 
 function defaultClassOf(state: SwappableState): string | undefined {
   return state.spec?.defaultClass ?? state.declaringModel?.qualified;

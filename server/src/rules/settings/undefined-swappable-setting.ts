@@ -3,7 +3,7 @@ import type { Span } from '../../syntax/tree';
 import type { DjangoProject, SwappableState } from '../../django/project';
 import { settingReference } from '../../django/references';
 import type { ParsedFile } from '../../django/source';
-import type { Finding, Rule, TextEdit } from '../types';
+import type { Finding, Rule, RuleContext, TextEdit } from '../types';
 
 export const undefinedSwappableSetting: Rule = {
   code: 'SWP403',
@@ -36,47 +36,56 @@ file that holds INSTALLED_APPS. Nothing changes for code that already read the d
       { title: 'swapper: reusable swappable models', url: 'https://github.com/openwisp/django-swappable-models' },
     ],
   },
-  check(context) {
+  checkFiles(context) {
     const { project } = context;
-    if (project.settings.unresolvedStarImports.length > 0 || !project.settings.file) return [];
+    const none = { files: [], check: () => [] };
+    if (project.settings.unresolvedStarImports.length > 0 || !project.settings.file) return none;
     const undefinedSettings = new Map<string, SwappableState>();
     for (const state of project.swappables) {
       if (!state.inUse || state.defaultAvailable || project.settings.values.has(state.setting)) continue;
       undefinedSettings.set(state.setting, state);
     }
-    if (undefinedSettings.size === 0) return [];
-    const findings: Finding[] = [];
-    for (const [path, info] of project.files) {
-      if (info.role !== 'models' && info.role !== 'migration') continue;
-      const file = context.file(path);
-      const scope = file ? project.scopeOfFile(path) : undefined;
-      if (!file || !scope) continue;
-      const reads = new Map<string, Span[]>();
-      forEachStatement(file.module.statements, (s) => {
-        for (const expr of statementExprs(s)) {
-          forEachExpr(expr, (e) => {
-            const read = settingReference(e, scope);
-            if (read?.via === 'django' && undefinedSettings.has(read.setting)) reads.set(read.setting, [...(reads.get(read.setting) ?? []), e.span]);
-          });
-        }
-      });
-      for (const [setting, spans] of reads) {
-        const state = undefinedSettings.get(setting)!;
-        spans.sort((a, b) => a.start - b.start);
-        const declaration = state.declaringModel?.facts?.meta.swappable;
-        findings.push({
-          file: path,
-          span: spans[0],
-          severity: 'error',
-          message: `\`settings.${setting}\` is read here${spans.length > 1 ? ` (and ${spans.length - 1} more time${spans.length > 2 ? 's' : ''} in this file)` : ''}, but the settings never define \`${setting}\` (${state.declaredBy}): loading this ${info.role === 'migration' ? 'migration' : 'module'} fails with \`AttributeError: 'Settings' object has no attribute '${setting}'\`. Define \`${setting} = "${state.defaultLabel}"\` in the settings.`,
-          related: declaration && state.declaringModel?.file ? [{ file: state.declaringModel.file, span: declaration.span, message: `${state.declaringModel.label} declares swappable = "${setting}"` }] : [],
-          fix: defineSettingFix(project, context.file(settingsFileOf(project))!, setting, state.defaultLabel),
-        });
-      }
-    }
-    return findings;
+    if (undefinedSettings.size === 0) return none;
+    // Every way of reading a setting names it.
+    const files = context.filesContaining([...undefinedSettings.keys()]).filter((path) => {
+      const role = project.files.get(path)?.role;
+      return role === 'models' || role === 'migration';
+    });
+    return { files, check: (path) => checkFile(context, path, undefinedSettings) };
   },
 };
+
+function checkFile(context: RuleContext, path: string, undefinedSettings: Map<string, SwappableState>): Finding[] {
+  const { project } = context;
+  const findings: Finding[] = [];
+  const info = project.files.get(path)!;
+  const file = context.file(path);
+  const scope = file ? project.scopeOfFile(path) : undefined;
+  if (!file || !scope) return findings;
+  const reads = new Map<string, Span[]>();
+  forEachStatement(file.module.statements, (s) => {
+    for (const expr of statementExprs(s)) {
+      forEachExpr(expr, (e) => {
+        const read = settingReference(e, scope);
+        if (read?.via === 'django' && undefinedSettings.has(read.setting)) reads.set(read.setting, [...(reads.get(read.setting) ?? []), e.span]);
+      });
+    }
+  });
+  for (const [setting, spans] of reads) {
+    const state = undefinedSettings.get(setting)!;
+    spans.sort((a, b) => a.start - b.start);
+    const declaration = state.declaringModel?.facts?.meta.swappable;
+    findings.push({
+      file: path,
+      span: spans[0],
+      severity: 'error',
+      message: `\`settings.${setting}\` is read here${spans.length > 1 ? ` (and ${spans.length - 1} more time${spans.length > 2 ? 's' : ''} in this file)` : ''}, but the settings never define \`${setting}\` (${state.declaredBy}): loading this ${info.role === 'migration' ? 'migration' : 'module'} fails with \`AttributeError: 'Settings' object has no attribute '${setting}'\`. Define \`${setting} = "${state.defaultLabel}"\` in the settings.`,
+      related: declaration && state.declaringModel?.file ? [{ file: state.declaringModel.file, span: declaration.span, message: `${state.declaringModel.label} declares swappable = "${setting}"` }] : [],
+      fix: defineSettingFix(project, context.file(settingsFileOf(project))!, setting, state.defaultLabel),
+    });
+  }
+  return findings;
+}
 
 /** The settings file to add a setting to: the one that sets INSTALLED_APPS (the base of a package). */
 export function settingsFileOf(project: DjangoProject): string {

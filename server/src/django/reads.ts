@@ -1,0 +1,116 @@
+import { dirname } from 'node:path';
+import type { EntryKind, ParsedFile, SourceTree } from './source';
+
+type Listing = { name: string; kind: EntryKind }[];
+
+/**
+ * What a computation read from a SourceTree, and what it got. The engine's SourceTree hands out the
+ * same ParsedFile object until a file changes, so replaying the reads tells whether the computation
+ * would see anything different today: if not, its result still holds.
+ */
+export class ReadLog {
+  private readonly kinds = new Map<string, EntryKind | undefined>();
+  private readonly listings = new Map<string, Listing>();
+  private readonly parses = new Map<string, ParsedFile | undefined>();
+  /** Logs of reused parts: their reads count as this log's. */
+  private readonly included: ReadLog[] = [];
+
+  include(other: ReadLog): void {
+    this.included.push(other);
+  }
+
+  noteKind(file: string, kind: EntryKind | undefined): void {
+    if (!this.kinds.has(file)) this.kinds.set(file, kind);
+  }
+
+  noteListing(dir: string, listing: Listing): void {
+    if (!this.listings.has(dir)) this.listings.set(dir, listing);
+  }
+
+  noteParse(file: string, parsed: ParsedFile | undefined): void {
+    if (!this.parses.has(file)) this.parses.set(file, parsed);
+  }
+
+  /** The parsed file a read got, if the file was read. */
+  parsed(file: string): ParsedFile | undefined {
+    if (this.parses.has(file)) return this.parses.get(file);
+    for (const other of this.included) {
+      const parsed = other.parsed(file);
+      if (parsed) return parsed;
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether every read would give the same answer from `tree` now. With `changed`, the files that
+   * may have changed since the log was last found valid, only their reads are replayed.
+   */
+  stillValid(tree: SourceTree, changed?: Iterable<string>): boolean {
+    if (changed && !Array.isArray(changed)) changed = [...changed];
+    for (const other of this.included) if (!other.stillValid(tree, changed)) return false;
+    if (changed) {
+      for (const file of changed) {
+        if (this.parses.has(file) && tree.parse(file) !== this.parses.get(file)) return false;
+        if (this.kinds.has(file) && tree.kind(file) !== this.kinds.get(file)) return false;
+        const dir = dirname(file);
+        if (this.kinds.has(dir) && tree.kind(dir) !== this.kinds.get(dir)) return false;
+        const listing = this.listings.get(dir);
+        if (listing) {
+          const now = tree.list(dir);
+          if (now !== listing && !sameListing(now, listing)) return false;
+        }
+      }
+      return true;
+    }
+    for (const [file, parsed] of this.parses) if (tree.parse(file) !== parsed) return false;
+    for (const [file, kind] of this.kinds) if (tree.kind(file) !== kind) return false;
+    for (const [dir, listing] of this.listings) {
+      const now = tree.list(dir);
+      if (now !== listing && !sameListing(now, listing)) return false;
+    }
+    return true;
+  }
+
+}
+
+function sameListing(a: Listing, b: Listing): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i].name !== b[i].name || a[i].kind !== b[i].kind) return false;
+  return true;
+}
+
+/** A SourceTree that notes every read into the log currently attached, if any. */
+export class RecordingTree implements SourceTree {
+  log?: ReadLog;
+
+  constructor(readonly inner: SourceTree) {}
+
+  kind(file: string): EntryKind | undefined {
+    const kind = this.inner.kind(file);
+    this.log?.noteKind(file, kind);
+    return kind;
+  }
+
+  list(dir: string): Listing {
+    const listing = this.inner.list(dir);
+    this.log?.noteListing(dir, listing);
+    return listing;
+  }
+
+  parse(file: string): ParsedFile | undefined {
+    const parsed = this.inner.parse(file);
+    this.log?.noteParse(file, parsed);
+    return parsed;
+  }
+
+  /** Runs `work` with its reads noted into `log`. */
+  recording<T>(log: ReadLog | undefined, work: () => T): T {
+    const previous = this.log;
+    this.log = log;
+    try {
+      return work();
+    } finally {
+      this.log = previous;
+    }
+  }
+}
