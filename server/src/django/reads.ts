@@ -12,6 +12,7 @@ export class ReadLog {
   private readonly kinds = new Map<string, EntryKind | undefined>();
   private readonly listings = new Map<string, Listing>();
   private readonly parses = new Map<string, ParsedFile | undefined>();
+  private readonly texts = new Map<string, string | undefined>();
   /** Logs of reused parts: their reads count as this log's. */
   private readonly included: ReadLog[] = [];
 
@@ -25,6 +26,10 @@ export class ReadLog {
 
   noteListing(dir: string, listing: Listing): void {
     if (!this.listings.has(dir)) this.listings.set(dir, listing);
+  }
+
+  noteText(file: string, text: string | undefined): void {
+    if (!this.texts.has(file)) this.texts.set(file, text);
   }
 
   noteParse(file: string, parsed: ParsedFile | undefined): void {
@@ -51,6 +56,7 @@ export class ReadLog {
     if (changed) {
       for (const file of changed) {
         if (this.parses.has(file) && tree.parse(file) !== this.parses.get(file)) return false;
+        if (this.texts.has(file) && tree.text?.(file) !== this.texts.get(file)) return false;
         if (this.kinds.has(file) && tree.kind(file) !== this.kinds.get(file)) return false;
         const dir = dirname(file);
         if (this.kinds.has(dir) && tree.kind(dir) !== this.kinds.get(dir)) return false;
@@ -63,6 +69,7 @@ export class ReadLog {
       return true;
     }
     for (const [file, parsed] of this.parses) if (tree.parse(file) !== parsed) return false;
+    for (const [file, text] of this.texts) if (tree.text?.(file) !== text) return false;
     for (const [file, kind] of this.kinds) if (tree.kind(file) !== kind) return false;
     for (const [dir, listing] of this.listings) {
       const now = tree.list(dir);

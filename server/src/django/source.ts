@@ -22,6 +22,8 @@ export interface SourceTree {
   list(dir: string): { name: string; kind: EntryKind }[];
   /** The parsed file, or undefined when it is missing, unreadable, or not worth parsing. */
   parse(path: string): ParsedFile | undefined;
+  /** The file's text, without parsing it. */
+  text?(path: string): string | undefined;
 }
 
 /** A place in a file. */

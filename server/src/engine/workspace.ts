@@ -370,6 +370,11 @@ export class Workspace {
     const context: RuleContext = {
       project,
       file: read,
+      text: (file) => {
+        const text = this.files.text(file);
+        log?.noteText(file, text);
+        return text;
+      },
       filesContaining: (needles) => this.filesContaining(entry, needles),
       isReusable: (file) => {
         if (!entry.config.manageFile) return true;

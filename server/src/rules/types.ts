@@ -45,6 +45,8 @@ export interface RuleContext {
   project: DjangoProject;
   /** The parsed file (from the editor's buffer when it is open). */
   file(path: string): ParsedFile | undefined;
+  /** A file's text, without parsing it: to rule a file out cheaply. */
+  text(path: string): string | undefined;
   /** Python files of the project whose text contains one of the needles (a cheap prefilter before parsing). */
   filesContaining(needles: string[]): string[];
   /**

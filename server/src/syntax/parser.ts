@@ -65,6 +65,7 @@ function loadNativeParser(): PythonParser {
 }
 
 class NativeSyntaxTree implements SyntaxTree {
+  readonly backend = 'native';
   constructor(readonly tree: NativeTree) {}
   get rootNode(): SyntaxNode {
     return this.tree.rootNode;
@@ -116,6 +117,7 @@ async function loadWasmParser(fallbackReason?: string): Promise<PythonParser> {
 }
 
 class WasmSyntaxTree implements SyntaxTree {
+  readonly backend = 'wasm';
   private deleted = false;
   constructor(readonly tree: WasmTree) {}
   get rootNode(): SyntaxNode {

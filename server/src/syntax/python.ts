@@ -1,3 +1,4 @@
+import { MirrorNode, mirrorAt } from './mirror';
 import type { Span, SyntaxNode, SyntaxTree } from './tree';
 
 /**
@@ -96,7 +97,7 @@ export function summarizeModule(tree: SyntaxTree, source: string, options: Summa
   const syntaxErrors = root.hasError ? findSyntaxErrors(root) : [];
   if (!previous?.module.chunks) {
     const reader = new ModuleReader(source, options);
-    return { statements: reader.block(root, 0), imports: reader.imports, syntaxErrors };
+    return { statements: reader.block(readable(tree, root, source, options), 0), imports: reader.imports, syntaxErrors };
   }
   // An edited document: top-level statements whose text did not change are taken from the previous
   // summary (moved to where they are now) instead of being read from the tree again.
@@ -109,7 +110,8 @@ export function summarizeModule(tree: SyntaxTree, source: string, options: Summa
     else before.set(text, [chunk]);
   }
   const chunks: ModuleChunk[] = [];
-  for (const node of namedChildren(root)) {
+  for (const node of root.namedChildren) {
+    if (!node || node.type === 'comment') continue;
     const start = node.startIndex;
     const end = node.endIndex;
     // Error recovery depends on what surrounds a statement: a broken one is always read again.
@@ -122,10 +124,28 @@ export function summarizeModule(tree: SyntaxTree, source: string, options: Summa
     }
     const reader = new ModuleReader(source, options);
     const statements: PyStatement[] = [];
-    reader.statement(node, 0, statements);
+    reader.statement(readable(tree, node, source, options), 0, statements);
     chunks.push({ start, end, clean, statements, imports: reader.imports });
   }
   return { statements: chunks.flatMap((c) => c.statements), imports: chunks.flatMap((c) => c.imports), syntaxErrors, chunks };
+}
+
+/**
+ * The node to read: on the native backend a mirror made with a cursor (each node read once, skipped
+ * arguments not at all), because every node and property read across that binding is costly; wasm
+ * nodes are read directly, which is faster there.
+ */
+function readable(tree: SyntaxTree, node: SyntaxNode, source: string, options: SummaryOptions): ReadableNode {
+  return tree.backend === 'native' ? mirrorOf(node, source, options) : node;
+}
+
+function mirrorOf(node: SyntaxNode, source: string, options: SummaryOptions): MirrorNode {
+  const cursor = node.walk();
+  try {
+    return mirrorAt(cursor, source, { skipArguments: options.skipArguments });
+  } finally {
+    cursor.delete?.();
+  }
 }
 
 /** Summarizes one top-level statement at a time, keeping what the next version of the text can reuse. */
@@ -146,12 +166,24 @@ function shifted<T>(value: T, delta: number): T {
   return out as T;
 }
 
-function span(node: SyntaxNode): Span {
+function span(node: { startIndex: number; endIndex: number }): Span {
   return { start: node.startIndex, end: node.endIndex };
 }
 
-function namedChildren(node: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
+/** What the reader needs of a node: a tree's own nodes (wasm) and mirrored ones (native) both have it. */
+interface ReadableNode {
+  readonly type: string;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly isMissing: boolean;
+  readonly childCount: number;
+  readonly children: (ReadableNode | null)[];
+  readonly namedChildren: (ReadableNode | null)[];
+  childForFieldName(name: string): ReadableNode | null;
+}
+
+function namedChildren(node: ReadableNode): ReadableNode[] {
+  const out: ReadableNode[] = [];
   for (const child of node.namedChildren) {
     if (child && child.type !== 'comment') out.push(child);
   }
@@ -166,18 +198,18 @@ class ModuleReader {
     private readonly options: SummaryOptions,
   ) {}
 
-  private text(node: SyntaxNode | Span): string {
+  private text(node: ReadableNode | Span): string {
     return 'startIndex' in node ? this.source.slice(node.startIndex, node.endIndex) : this.source.slice(node.start, node.end);
   }
 
-  block(node: SyntaxNode, depth: number): PyStatement[] {
+  block(node: ReadableNode, depth: number): PyStatement[] {
     const out: PyStatement[] = [];
     if (depth > MAX_DEPTH) return out;
     for (const child of namedChildren(node)) this.statement(child, depth, out);
     return out;
   }
 
-  statement(node: SyntaxNode, depth: number, out: PyStatement[]): void {
+  statement(node: ReadableNode, depth: number, out: PyStatement[]): void {
     switch (node.type) {
       case 'expression_statement': {
         for (const inner of namedChildren(node)) {
@@ -290,15 +322,15 @@ class ModuleReader {
     }
   }
 
-  private assignment(node: SyntaxNode, statement: SyntaxNode, depth: number): PyStatement {
+  private assignment(node: ReadableNode, statement: ReadableNode, depth: number): PyStatement {
     // `a = b = value` nests assignments on the right; `x: int = v` has a type between.
     const targets: PyExpr[] = [];
-    let current: SyntaxNode | undefined = node;
+    let current: ReadableNode | undefined = node;
     let value: PyExpr = { k: 'unknown', span: span(node) };
     while (current) {
-      const parts: SyntaxNode[] = namedChildren(current);
+      const parts: ReadableNode[] = namedChildren(current);
       const left = parts[0];
-      const right: SyntaxNode | undefined = parts.length >= 2 && parts[parts.length - 1].type !== 'type' ? parts[parts.length - 1] : undefined;
+      const right: ReadableNode | undefined = parts.length >= 2 && parts[parts.length - 1].type !== 'type' ? parts[parts.length - 1] : undefined;
       if (left) targets.push(this.expr(left, depth));
       if (right && right.type === 'assignment') {
         current = right;
@@ -310,7 +342,7 @@ class ModuleReader {
     return { kind: 'assign', targets, value, span: span(statement) };
   }
 
-  private ifStatement(node: SyntaxNode, depth: number): PyStatement {
+  private ifStatement(node: ReadableNode, depth: number): PyStatement {
     const condition = node.childForFieldName('condition');
     const consequence = node.childForFieldName('consequence');
     const test = condition ? this.expr(condition, depth) : { k: 'unknown' as const, span: span(node) };
@@ -340,7 +372,7 @@ class ModuleReader {
     return { kind: 'if', test, body, orelse, span: span(node) };
   }
 
-  private importStatement(node: SyntaxNode): PyImport | null {
+  private importStatement(node: ReadableNode): PyImport | null {
     if (node.type === 'future_import_statement') {
       return { kind: 'from', module: '__future__', level: 0, names: [], star: false, span: span(node) };
     }
@@ -380,7 +412,7 @@ class ModuleReader {
     return { kind: 'from', module, level, names, star, span: span(node) };
   }
 
-  private argumentList(node: SyntaxNode, depth: number, args: PyExpr[], keywords: PyKeyword[]): boolean {
+  private argumentList(node: ReadableNode, depth: number, args: PyExpr[], keywords: PyKeyword[]): boolean {
     let starred = false;
     for (const child of namedChildren(node)) {
       if (child.type === 'keyword_argument') {
@@ -395,7 +427,7 @@ class ModuleReader {
     return starred;
   }
 
-  expr(node: SyntaxNode, depth: number): PyExpr {
+  expr(node: ReadableNode, depth: number): PyExpr {
     const where = span(node);
     if (depth > MAX_DEPTH) return { k: 'unknown', span: where };
     switch (node.type) {
@@ -491,7 +523,7 @@ class ModuleReader {
     }
   }
 
-  private string(node: SyntaxNode): Extract<PyExpr, { k: 'str' }> | null {
+  private string(node: ReadableNode): Extract<PyExpr, { k: 'str' }> | null {
     let opener = '';
     let value = '';
     for (const part of node.children) {

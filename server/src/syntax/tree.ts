@@ -27,6 +27,25 @@ export interface SyntaxNode {
   namedChild(index: number): SyntaxNode | null;
   childForFieldName(name: string): SyntaxNode | null;
   descendantForIndex(start: number, end?: number): SyntaxNode | null;
+  /** A cursor on this node: the cheap way to read a whole subtree. */
+  walk(): TreeCursor;
+}
+
+/** The part of tree-sitter's cursor API that both backends share. */
+export interface TreeCursor {
+  readonly nodeType: string;
+  readonly nodeTypeId: number;
+  readonly nodeIsNamed: boolean;
+  readonly nodeIsMissing: boolean;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly currentFieldId: number;
+  readonly currentFieldName: string | null | undefined;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+  /** Frees the cursor (wasm); absent where the garbage collector owns it. */
+  delete?(): void;
 }
 
 export interface TreeEdit {
@@ -39,6 +58,7 @@ export interface TreeEdit {
 }
 
 export interface SyntaxTree {
+  readonly backend: ParserBackend;
   readonly rootNode: SyntaxNode;
   edit(edit: TreeEdit): void;
   /** Frees native memory (wasm); a no-op where the garbage collector owns the tree. */

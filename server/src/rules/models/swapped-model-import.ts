@@ -60,6 +60,9 @@ uses. Models without a getter (django-rest-knox) get no fix: use \`apps.get_mode
 function checkFile(context: RuleContext, path: string, classes: { state: SwappableState; qualified: string }[]): Finding[] {
   const { project } = context;
   const findings: Finding[] = [];
+  // Most files that name the package import something else from it (get_user_model): not worth parsing.
+  const text = context.text(path);
+  if (text === undefined || !classes.some((c) => mayBind(text, c.qualified))) return findings;
   const file = context.file(path);
   const scope = file ? project.scopeOfFile(path) : undefined;
   if (!file || !scope) return findings;
@@ -85,6 +88,24 @@ function checkFile(context: RuleContext, path: string, classes: { state: Swappab
     });
   }
   return findings;
+}
+
+/**
+ * Whether a module's text can bind the class or its module through an import: it names the module
+ * (`from a.b.models import User`, `import a.b.models as m`) or imports the module from its package
+ * (`from a.b import models`). Errs on the side of parsing.
+ */
+export function mayBind(text: string, qualified: string): boolean {
+  const module = qualified.slice(0, qualified.lastIndexOf('.'));
+  if (text.includes(module)) return true;
+  const dot = module.lastIndexOf('.');
+  if (dot < 0) return false;
+  const parent = module.slice(0, dot);
+  if (!text.includes(parent)) return false;
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const last = escape(module.slice(dot + 1));
+  // The imported names run to the end of the logical line, or to the closing parenthesis.
+  return new RegExp(`from\\s+${escape(parent)}\\s+import\\s*(\\([^)]*\\b${last}\\b|(?:[^\\n\\\\]|\\\\[\\s\\S])*\\b${last}\\b)`).test(text);
 }
 
 function defaultClassOf(state: SwappableState): string | undefined {
