@@ -63,7 +63,7 @@ function parseArgs(argv) {
 
 const HELP = `usage: npm run bench -- [options]
   --sizes S,M,L          sizes to generate and measure (tiny, S, M, L, XL)
-  --backends native,wasm parser backends (DJSWAP_PARSER)
+  --backends native,wasm parser backends (DJSWAP_PARSER; "auto" lets djswap choose)
   --repeat 3             runs of the floor, the cold and the warm check (medians are reported)
   --edits 300            scripted didChange edits in the large models file
   --hovers 100           hover and definition requests (when the server offers them)

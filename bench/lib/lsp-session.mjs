@@ -146,9 +146,14 @@ class Client {
 export async function lspScenario({ repo, dir, manifest, backend, edits = 300, hovers = 100, fixAlls = 20, quietMs = 500, editBudgetMs = 600_000, nodeArgs = [], log = () => {} }) {
   const client = new Client({ repo, backend, nodeArgs });
   const pid = client.process.pid;
-  const result = { backend };
+  const result = { backend, marks: {} };
+  // Phase boundaries on the monotonic clock in µs (the clock of --cpu-prof profiles), to split them.
+  const hr0 = Number(process.hrtime.bigint() / 1000n);
+  const p0 = performance.now();
+  const mark = (name, at = performance.now()) => (result.marks[name] = Math.round(hr0 + (at - p0) * 1000));
   try {
     const t0 = performance.now();
+    mark('start', t0);
     const init = await client.request('initialize', { processId: process.pid, rootUri: uriOf(dir), workspaceFolders: [{ uri: uriOf(dir), name: path.basename(dir) }], capabilities: CAPABILITIES });
     result.initializeResponseMs = performance.now() - t0;
     await client.notify('initialized', {});
@@ -156,6 +161,7 @@ export async function lspScenario({ repo, dir, manifest, backend, edits = 300, h
     const ready = await client.waitFor(() => client.events.find((e) => e.kind === 'status' && e.state === 'ready'), 600_000);
     if (!ready) throw new Error(`the server never reported "ready"\n${client.stderr}`);
     const last = await client.quiet(quietMs, 600_000);
+    mark('indexed', Math.max(last ?? ready.at, ready.at));
     const publishes = client.events.filter((e) => e.kind === 'publish');
     result.indexing = {
       completeMs: Math.max(last ?? ready.at, ready.at) - t0,
@@ -184,6 +190,7 @@ export async function lspScenario({ repo, dir, manifest, backend, edits = 300, h
     const byKind = {};
     let timeouts = 0;
     const editStart = performance.now();
+    mark('editsStart', editStart);
     for (const edit of script.edits) {
       if (performance.now() - editStart > editBudgetMs) break;
       version++;
@@ -200,6 +207,7 @@ export async function lspScenario({ repo, dir, manifest, backend, edits = 300, h
       latencies.push(ms);
       (byKind[edit.kind] ??= []).push(ms);
     }
+    mark('editsEnd');
     result.didChange = {
       ...summarizeTimes(latencies),
       requested: edits,
@@ -218,6 +226,7 @@ export async function lspScenario({ repo, dir, manifest, backend, edits = 300, h
       await client.notify('textDocument/didOpen', { textDocument: { uri: uriOf(t.file), languageId: 'python', version: 1, text: t.text } });
     }
     await client.quiet(quietMs, 120_000);
+    mark('hoverStart');
     for (const [method, capability] of [
       ['textDocument/hover', 'hoverProvider'],
       ['textDocument/definition', 'definitionProvider'],
@@ -239,7 +248,9 @@ export async function lspScenario({ repo, dir, manifest, backend, edits = 300, h
       result[key] = { ...summarizeTimes(times), answered, positions: targets.positions.length };
     }
 
+    mark('hoverEnd');
     // source.fixAll on the edited file (it holds fixable findings).
+    mark('fixAllStart');
     const fixTimes = [];
     let offered = 0;
     for (let i = 0; i < fixAlls; i++) {
@@ -252,6 +263,7 @@ export async function lspScenario({ repo, dir, manifest, backend, edits = 300, h
       fixTimes.push(performance.now() - sent);
       if (Array.isArray(actions) && actions.length > 0) offered++;
     }
+    mark('fixAllEnd');
     result.fixAll = { ...summarizeTimes(fixTimes), offered };
     await client.quiet(quietMs, 120_000);
     result.end = { ...processMemory(pid), serverCpuMs: processCpuMs(pid) };
