@@ -46,6 +46,25 @@ function countNodes(value, seen = new Set()) {
   return { objects, slots };
 }
 
+function measureWorkspace(Workspace, parser, dir, base, report) {
+  const workspace = new Workspace({ roots: [dir], parser });
+  const t0 = performance.now();
+  const result = workspace.analyze();
+  report.analyzeMs = performance.now() - t0;
+  report.afterAnalyzeNoGc = usage(false);
+  report.engine = delta(base, usage());
+  const parsed = workspace.files.parsed; // Map<string, EngineFile | null>
+  const files = [...parsed.entries()].filter(([, f]) => f).map(([file]) => file);
+  report.parsedFiles = files.length;
+  report.textBytes = files.reduce((n, f) => n + parsed.get(f).text.length, 0);
+  report.lines = files.reduce((n, f) => n + parsed.get(f).lines.lineCount, 0);
+  const nodes = countNodes(files.map((f) => parsed.get(f).module));
+  report.summaryObjects = nodes.objects;
+  report.summarySlots = nodes.slots;
+  report.diagnostics = result.diagnostics.length;
+  return files;
+}
+
 async function main() {
   const dir = path.resolve(process.argv[2] ?? '.');
   const { loadPythonParser } = out('syntax/parser.js');
@@ -56,25 +75,8 @@ async function main() {
   const report = { dir: path.relative(REPO, dir), backend: parser.backend };
 
   const base = usage();
-  let workspace = new Workspace({ roots: [dir], parser });
-  const t0 = performance.now();
-  let result = workspace.analyze();
-  report.analyzeMs = performance.now() - t0;
-  report.afterAnalyzeNoGc = usage(false);
-  report.engine = delta(base, usage());
-  report.engine.rssAfterGcMb = usage(false).rssMb;
-  const parsed = workspace.files.parsed; // Map<string, EngineFile | null>
-  const files = [...parsed.entries()].filter(([, f]) => f).map(([file]) => file);
-  report.parsedFiles = files.length;
-  report.textBytes = files.reduce((n, f) => n + parsed.get(f).text.length, 0);
-  report.lines = files.reduce((n, f) => n + parsed.get(f).lines.lineCount, 0);
-  const nodes = countNodes(files.map((f) => parsed.get(f).module));
-  report.summaryObjects = nodes.objects;
-  report.summarySlots = nodes.slots;
-  report.diagnostics = result.diagnostics.length;
-  result = undefined;
-  workspace = undefined;
-  // Nothing should stay behind once the workspace is gone.
+  // In a function of its own, so that nothing of the workspace outlives it.
+  const files = measureWorkspace(Workspace, parser, dir, base, report);
   report.leftAfterDropMb = usage().heapUsedMb - base.heapUsedMb;
 
   // Layer by layer, on the same files.
