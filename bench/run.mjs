@@ -210,10 +210,10 @@ export function renderTables(results) {
     ),
   );
   if (runs.some((r) => r.lsp)) {
-    out.push('\nLanguage server over stdio (×floor: whole-project floor; ×file: parsing the edited file from scratch)\n');
+    out.push('\nLanguage server over stdio (×floor: whole-project floor, wall or CPU; ×file: parsing the edited file from scratch; CPU/edit: server CPU time over the edits, per edit)\n');
     out.push(
       table(
-        ['size', 'backend', 'init→diags ms', 'didChange p50/p95/max ms', 'p95 ×file', 'hover p95', 'definition p95', 'fixAll p95 ms', 'RSS indexed/edited MB'],
+        ['size', 'backend', 'init→diags ms', 'server CPU ms', 'didChange p50/p95/max ms', 'p95 ×file', 'CPU/edit ms', 'hover p95', 'definition p95', 'fixAll p95 ms', 'RSS indexed/edited MB'],
         runs
           .filter((r) => r.lsp)
           .map((r) => {
@@ -223,8 +223,10 @@ export function renderTables(results) {
               r.size,
               r.backend,
               `${fmt(l.indexing?.completeMs)}${ratio(l.indexing?.completeMs, r.cli?.floor.wallMs)}`,
+              `${fmt(l.indexing?.serverCpuMs)}${ratio(l.indexing?.serverCpuMs, r.cli?.floor.cpuMs)}`,
               l.didChange ? `${fmt(l.didChange.p50, 1)} / ${fmt(l.didChange.p95, 1)} / ${fmt(l.didChange.max, 1)}${l.didChange.count < l.didChange.requested ? ` (${l.didChange.count} of ${l.didChange.requested})` : ''}` : 'n/a',
               l.didChange && fileMs ? `×${(l.didChange.p95 / fileMs).toFixed(1)}` : '',
+              l.didChange?.count ? fmt((l.afterEdits.serverCpuMs - l.indexing.serverCpuMs) / l.didChange.count) : '',
               l.hover ? fmt(l.hover.p95, 1) : 'n/a',
               l.definition ? fmt(l.definition.p95, 1) : 'n/a',
               l.fixAll ? fmt(l.fixAll.p95, 0) : 'n/a',
