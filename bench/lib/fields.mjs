@@ -1,7 +1,7 @@
 // Model fields as both a human writes them in models.py and as Django's migration writer
 // deconstructs them (keyword arguments sorted, on_delete and defaults fully qualified).
 
-import { FALSE, NONE, TRUE, call, list, num, raw, str, tuple } from './pyexpr.mjs';
+import { FALSE, TRUE, call, list, num, raw, str, tuple } from './pyexpr.mjs';
 import { camel } from './names.mjs';
 
 /**
@@ -13,7 +13,7 @@ export function field(cls, kw = [], extra = {}) {
   return { cls, kw, choices: undefined, positional: [], ...extra };
 }
 
-const kw = (k, human, mig = human) => ({ k, human, mig });
+export const kw = (k, human, mig = human) => ({ k, human, mig });
 
 const CHAR_WORDS = new Set(['title', 'name', 'label', 'reference', 'code', 'external_id', 'source', 'channel', 'color', 'icon', 'country', 'currency', 'language', 'time_zone', 'token', 'checksum', 'version', 'phone']);
 const TEXT_WORDS = new Set(['summary', 'description', 'notes', 'comment']);
@@ -158,4 +158,3 @@ export function migrationNeeds(f) {
 
 export const ID_FIELD = (big) => field(big ? 'BigAutoField' : 'AutoField', [kw('auto_created', null, TRUE), kw('primary_key', null, TRUE), kw('serialize', null, FALSE), kw('verbose_name', null, str('ID'))]);
 
-export { kw, NONE };

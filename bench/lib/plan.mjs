@@ -7,10 +7,10 @@
 // user model or django-oauth-toolkit's models get `swappable_dependency(settings.X)`, and the
 // writer's style follows the Django version of the day (single quotes before 4.1, black after).
 
-import { ADJECTIVES, APP_NOUNS, DOMAINS, FIELD_WORDS, MODEL_NOUNS, VERBS, camel, singular, snake } from './names.mjs';
+import { APP_NOUNS, DOMAINS, FIELD_WORDS, MODEL_NOUNS, camel, singular, snake } from './names.mjs';
 import { Random } from './random.mjs';
-import { earlierVariant, kw, relationField, scalarField } from './fields.mjs';
-import { FALSE, TRUE, call, list, num, raw, str } from './pyexpr.mjs';
+import { earlierVariant, relationField, scalarField } from './fields.mjs';
+import { raw, str } from './pyexpr.mjs';
 
 export const GENERATOR_VERSION = 1;
 
@@ -860,4 +860,3 @@ function migrationName(rng, mig) {
   return name;
 }
 
-export { ADJECTIVES, VERBS, kw, FALSE, TRUE, call, list, num, raw, str };

@@ -3,7 +3,7 @@
 // Ordinary Python that a checker of swappable models should skip cheaply, with enough Django in it
 // (imports of models, `ForeignKey` in strings, `settings.` reads) to defeat a naive text filter.
 
-import { ADJECTIVES, LIB_PACKAGES, VERBS, camel, snake } from './names.mjs';
+import { ADJECTIVES, VERBS, camel, snake } from './names.mjs';
 import { hashOf } from './render-django.mjs';
 
 const q = (app) => (app.quote === 'single' ? "'" : '"');
@@ -613,4 +613,3 @@ export function renderScript(rng, name) {
   ].join('\n');
 }
 
-export { LIB_PACKAGES };

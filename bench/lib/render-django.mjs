@@ -1,6 +1,6 @@
 // models modules and migrations, from the plan.
 
-import { camel, plural, snake } from './names.mjs';
+import { plural, snake } from './names.mjs';
 import { FALSE, TRUE, black, call, dict, djangoWriter, flat, list, num, raw, str, tuple } from './pyexpr.mjs';
 import { ID_FIELD, humanCall, kw, migrationCall, migrationNeeds } from './fields.mjs';
 import { formatTime, writtenDependency } from './plan.mjs';
@@ -505,4 +505,3 @@ function dataFunctions(app, mig, q) {
   return lines;
 }
 
-export { camel };
