@@ -56,7 +56,7 @@ incremental.sort((a, b) => a - b);
 report.incrementalParseMs = incremental[7];
 report.summarizeMs = median(() => {
   const tree = parser.parse(text);
-  summarizeModule(tree);
+  summarizeModule(tree, text);
   tree.dispose();
 }) - report.parseMs;
 const workspace = new Workspace({ roots: [dir], parser });

@@ -89,7 +89,7 @@ async function main() {
   const summaries = texts.map((text) => {
     const tree = parser.parse(text);
     try {
-      return summarizeModule(tree);
+      return summarizeModule(tree, text);
     } finally {
       tree.dispose();
     }
