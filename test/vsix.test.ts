@@ -27,6 +27,8 @@ describe('the VSIX', function () {
       'dist/client.js',
       'dist/server.js',
       'dist/cli.js',
+      'dist/parse-worker.js',
+      'dist/sql-wasm.wasm',
       'dist/tree-sitter.wasm',
       'dist/tree-sitter-python.wasm',
       'bin/djswap.js',

@@ -243,6 +243,7 @@ export async function check(paths: string[], options: CheckOptions, environment:
   try {
     progress.step('djswap: looking for Django projects…');
     const entries = workspace.discover();
+    await workspace.prewarm();
     await workspace.loadHistories();
     const pythonFiles = entries.reduce((n, e) => n + e.pythonFiles.length, 0);
     progress.step(`djswap: checking ${plural(pythonFiles, 'file')} in ${plural(entries.length, 'project')}…`, pythonFiles);

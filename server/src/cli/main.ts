@@ -171,6 +171,7 @@ async function graph(target: string, options: GraphOptions, environment: CliEnvi
   if (options.around !== undefined && !/^[A-Za-z_]\w*\.\w+$/.test(options.around)) throw new UsageError(`--around: '${options.around}' is not of the form app_label.migration_name`);
   const { roots } = resolveTargets([target], cwd);
   const workspace = new Workspace({ roots, parser: await loadPythonParser(), overrides: selectionOf(options, cwd).overrides, env: environment.env });
+  await workspace.prewarm();
   await workspace.loadHistories();
   const result = workspace.analyze();
   const first = result.projects[0];
@@ -195,6 +196,7 @@ async function plan(target: string, options: PlanOptions, environment: CliEnviro
   const { output, cwd } = environment;
   const { roots } = resolveTargets([target], cwd);
   const workspace = new Workspace({ roots, parser: await loadPythonParser(), overrides: selectionOf(options, cwd).overrides, env: environment.env });
+  await workspace.prewarm();
   await workspace.loadHistories();
   const result = workspace.analyze(() => false);
   const first = result.projects[0];

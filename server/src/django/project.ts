@@ -477,8 +477,11 @@ export class DjangoProject {
     const before = this.previous?.decisions;
     if (before && sameStrings(before.key, key) && before.reads.stillValid(this.tree.inner, this.changed)) {
       const models = new Map<string, ModelInfo | null>();
-      for (const { facts } of classes) {
-        let model = before.models.get(facts.qualified) ?? null;
+      // As in decideModels: of two classes with one qualified name, the later one is the model.
+      const latest = new Map(classes.map((c) => [c.facts.qualified, c.facts]));
+      for (const { facts: seen } of classes) {
+        const facts = latest.get(seen.qualified)!;
+        let model = models.get(facts.qualified) ?? before.models.get(facts.qualified) ?? null;
         if (model && model.facts !== facts && model.qualified === facts.qualified) model = { ...model, facts, file: facts.file };
         models.set(facts.qualified, model);
         if (model && model.qualified === facts.qualified) this.addModel(model, [facts.qualified]);

@@ -36,6 +36,8 @@ export interface WorkspaceScan {
   sitePackages: string[];
   /** Why parts of the tree were not walked (loops, limits). */
   notes: string[];
+  /** Every folder listing read on the way, so that nobody reads them again. */
+  listings: Map<string, { name: string; kind: 'file' | 'dir' }[]>;
 }
 
 export interface ScanLimits {
@@ -50,7 +52,7 @@ const DEFAULT_LIMITS: ScanLimits = { maxDepth: 24, maxEntries: 400_000 };
  * environments (a folder with pyvenv.cfg) are recorded for their site-packages, not walked.
  */
 export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits = DEFAULT_LIMITS): WorkspaceScan {
-  const scan: WorkspaceScan = { root, manageFiles: [], pyprojects: [], settingsFiles: [], pythonFiles: [], sitePackages: [], notes: [] };
+  const scan: WorkspaceScan = { root, manageFiles: [], pyprojects: [], settingsFiles: [], pythonFiles: [], sitePackages: [], notes: [], listings: new Map() };
   const seen = new Set<string>();
   let entries = 0;
   const stack: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
@@ -63,7 +65,8 @@ export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits =
     }
     seen.add(real);
     const listing = fs.readDir(dir);
-    if (fs.stat(path.join(dir, 'pyvenv.cfg'))?.kind === 'file') {
+    scan.listings.set(dir, listing);
+    if (listing.some((e) => e.name === 'pyvenv.cfg' && e.kind === 'file')) {
       scan.sitePackages.push(...findSitePackages(fs, dir));
       continue;
     }

@@ -1,5 +1,5 @@
 import type { EntryKind, ParsedFile, SourceTree } from '../django/source';
-import { summarizeModule, summarizeModuleInChunks, type SummaryOptions } from '../syntax/python';
+import { summarizeModule, summarizeModuleInChunks, type PyModule, type SummaryOptions } from '../syntax/python';
 import { LineIndex } from '../syntax/text';
 import type { PythonParser, SyntaxTree, TreeEdit } from '../syntax/tree';
 import type { FileSystem } from './fs';
@@ -43,6 +43,8 @@ export class FileCache implements SourceTree {
   /** Files that could not be read or parsed, with the reason, for messages. */
   readonly skipped = new Map<string, string>();
   parseCount = 0;
+  /** Files summarized by another thread and taken in. */
+  installed = 0;
   /**
    * Grows when a file or folder appears or disappears (not when a file's text changes): results
    * that depend on which modules exist are kept only while it stays the same.
@@ -65,7 +67,9 @@ export class FileCache implements SourceTree {
     if (this.documents.has(file)) return 'file';
     let kind = this.kinds.get(file);
     if (kind === undefined) {
-      kind = this.fs.stat(file)?.kind ?? null;
+      // A folder's listing answers for what is in it, without a system call per name.
+      const listing = this.listings.get(path.dirname(file));
+      kind = listing ? (entryIn(listing, path.basename(file))?.kind ?? null) : (this.fs.stat(file)?.kind ?? null);
       this.kinds.set(file, kind);
       const before = this.staleKinds.get(file);
       if (before !== undefined && before !== kind) this.structureVersion++;
@@ -77,12 +81,7 @@ export class FileCache implements SourceTree {
   list(dir: string): { name: string; kind: EntryKind }[] {
     let listing = this.listings.get(dir);
     if (!listing) {
-      listing = this.fs.readDir(dir);
-      for (const doc of this.documents.keys()) {
-        if (path.dirname(doc) === dir && !listing.some((e) => e.name === path.basename(doc))) {
-          listing = [...listing, { name: path.basename(doc), kind: 'file' as const }].sort((a, b) => (a.name < b.name ? -1 : 1));
-        }
-      }
+      listing = this.withDocuments(dir, this.fs.readDir(dir));
       this.listings.set(dir, listing);
       const before = this.staleListings.get(dir);
       if (before && (before.length !== listing.length || before.some((e, i) => e.name !== listing![i].name || e.kind !== listing![i].kind))) this.structureVersion++;
@@ -101,18 +100,26 @@ export class FileCache implements SourceTree {
   private readText(file: string): { text: string; readOnlyReason?: string } | undefined {
     let entry = this.texts.get(file);
     if (entry === undefined) {
-      entry = null;
-      const stat = this.fs.stat(file);
-      if (stat?.kind === 'file' && stat.size > this.maxFileBytes) {
-        this.skipped.set(file, `larger than ${Math.round(this.maxFileBytes / 1024 / 1024)} MB; not read`);
-      } else if (stat?.kind === 'file') {
-        const bytes = this.fs.readFile(file);
-        if (bytes) entry = decode(bytes);
-        else this.skipped.set(file, 'could not be read');
-      }
+      const source = readSource(this.fs, file, this.maxFileBytes);
+      entry = 'text' in source ? source : null;
+      if ('skipped' in source && source.skipped) this.skipped.set(file, source.skipped);
       this.texts.set(file, entry);
     }
     return entry ?? undefined;
+  }
+
+  /** Whether the file is parsed already (or known to be unreadable). */
+  hasParsed(file: string): boolean {
+    return this.documents.has(file) || this.parsed.has(file);
+  }
+
+  /** Takes in a file read and summarized elsewhere (a worker thread), unless it is known already. */
+  install(file: string, text: string, module: PyModule, readOnlyReason?: string): void {
+    if (this.hasParsed(file)) return;
+    this.parseCount++;
+    this.installed++;
+    this.texts.set(file, { text, readOnlyReason });
+    this.parsed.set(file, { path: file, text, module, lines: new LineIndex(text), readOnlyReason });
   }
 
   parse(file: string): EngineFile | undefined {
@@ -212,17 +219,48 @@ export class FileCache implements SourceTree {
     return this.documents.get(file)?.version;
   }
 
-  private readonly needleAnswers = new Map<string, { text: string; answers: Map<string, boolean> }>();
+  /** Answers by file, with the open document's text they were given for (none for the disk's). */
+  private readonly needleAnswers = new Map<string, { text?: string; answers: Map<string, boolean> }>();
 
-  /** Whether the file's text contains the needle; answers are kept until the text changes. */
-  contains(file: string, needle: string): boolean {
-    const text = this.text(file);
-    if (text === undefined) return false;
+  /**
+   * Whether the file's text contains one of the needles; answers are kept until the file changes.
+   * A file not read yet is searched as bytes and its text is not kept: most files of a workspace
+   * are only ever asked this.
+   */
+  containsAny(file: string, needles: string[]): boolean {
+    const docText = this.documents.get(file)?.text;
     let entry = this.needleAnswers.get(file);
-    if (!entry || entry.text !== text) this.needleAnswers.set(file, (entry = { text, answers: new Map() }));
-    let answer = entry.answers.get(needle);
-    if (answer === undefined) entry.answers.set(needle, (answer = text.includes(needle)));
-    return answer;
+    if (!entry || entry.text !== docText) this.needleAnswers.set(file, (entry = { text: docText, answers: new Map() }));
+    const answers = entry.answers;
+    let missing: string[] | undefined;
+    for (const needle of needles) {
+      const answer = answers.get(needle);
+      if (answer === true) return true;
+      if (answer === undefined) (missing ??= []).push(needle);
+    }
+    if (!missing) return false;
+    const text = docText ?? this.texts.get(file)?.text;
+    let bytes: Uint8Array | undefined;
+    if (text === undefined) {
+      const stat = this.fs.stat(file);
+      bytes = stat?.kind === 'file' && stat.size <= this.maxFileBytes ? this.fs.readFile(file) : undefined;
+      if (!bytes) {
+        for (const needle of missing) answers.set(needle, false);
+        return false;
+      }
+    }
+    let found = false;
+    for (const needle of missing) {
+      const answer = text !== undefined ? text.includes(needle) : Buffer.from(bytes!.buffer, bytes!.byteOffset, bytes!.byteLength).includes(needle);
+      answers.set(needle, answer);
+      found ||= answer;
+    }
+    return found;
+  }
+
+  /** Whether the file's text contains the needle. */
+  contains(file: string, needle: string): boolean {
+    return this.containsAny(file, [needle]);
   }
 
   private noteChange(file: string | null): void {
@@ -248,6 +286,7 @@ export class FileCache implements SourceTree {
   /** Forget what is known of a file (changed, created or deleted on disk). */
   invalidate(file: string): void {
     this.noteChange(file);
+    this.needleAnswers.delete(file);
     this.forgetKind(file);
     this.texts.delete(file);
     this.parsed.delete(file);
@@ -260,7 +299,7 @@ export class FileCache implements SourceTree {
     const prefix = root.endsWith(path.sep) ? root : root + path.sep;
     this.structureVersion++;
     this.noteChange(null);
-    for (const map of [this.kinds, this.listings, this.texts, this.parsed, this.skipped] as Map<string, unknown>[]) {
+    for (const map of [this.kinds, this.listings, this.texts, this.parsed, this.skipped, this.needleAnswers] as Map<string, unknown>[]) {
       for (const key of [...map.keys()]) if (key === root || key.startsWith(prefix)) map.delete(key);
     }
     this.invalidate(root);
@@ -281,10 +320,26 @@ export class FileCache implements SourceTree {
     this.kinds.delete(file);
   }
 
+  /** Takes in folder listings read elsewhere (the workspace scan), unless known already. */
+  seedListings(listings: Map<string, { name: string; kind: EntryKind }[]>): void {
+    for (const [dir, listing] of listings) if (!this.listings.has(dir)) this.listings.set(dir, this.withDocuments(dir, listing));
+  }
+
+  /** A listing with the open documents of the folder that are not saved yet. */
+  private withDocuments(dir: string, listing: { name: string; kind: EntryKind }[]): { name: string; kind: EntryKind }[] {
+    for (const doc of this.documents.keys()) {
+      if (path.dirname(doc) === dir && !listing.some((e) => e.name === path.basename(doc))) {
+        listing = [...listing, { name: path.basename(doc), kind: 'file' as const }].sort((a, b) => (a.name < b.name ? -1 : 1));
+      }
+    }
+    return listing;
+  }
+
   /** Forget everything read from disk (open documents stay). */
   clear(): void {
     this.structureVersion++;
     this.noteChange(null);
+    this.needleAnswers.clear();
     this.staleKinds.clear();
     this.staleListings.clear();
     this.kinds.clear();
@@ -297,6 +352,29 @@ export class FileCache implements SourceTree {
   get cachedFiles(): number {
     return this.parsed.size;
   }
+}
+
+/** The entry of a sorted listing with this name. */
+function entryIn(listing: { name: string; kind: EntryKind }[], name: string): { name: string; kind: EntryKind } | undefined {
+  let low = 0;
+  let high = listing.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const candidate = listing[middle].name;
+    if (candidate === name) return listing[middle];
+    if (candidate < name) low = middle + 1;
+    else high = middle - 1;
+  }
+  return undefined;
+}
+
+/** A file's text as djswap reads it, or why it was not read (nothing, when it does not exist). */
+export function readSource(fs: FileSystem, file: string, maxFileBytes: number): { text: string; readOnlyReason?: string } | { skipped?: string } {
+  const stat = fs.stat(file);
+  if (stat?.kind !== 'file') return {};
+  if (stat.size > maxFileBytes) return { skipped: `larger than ${Math.round(maxFileBytes / 1024 / 1024)} MB; not read` };
+  const bytes = fs.readFile(file);
+  return bytes ? decode(bytes) : { skipped: 'could not be read' };
 }
 
 /** UTF-8 with a fallback: invalid bytes are shown as U+FFFD and the file becomes read-only for fixes. */

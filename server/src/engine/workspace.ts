@@ -15,6 +15,7 @@ import { loadHistory } from './history';
 import { SettingHistory, type SettingChange } from './setting-history';
 import type { AppliedHistory } from '../django/history';
 import { FileCache } from './files';
+import { parseInParallel } from './parallel-parse';
 import { nodeFileSystem, type FileSystem } from './fs';
 import { isSuppressed, suppressionsOf } from './suppressions';
 
@@ -75,6 +76,8 @@ export interface WorkspaceOptions {
   overrides?: Partial<DjswapConfig>;
   env?: Record<string, string | undefined>;
   maxFileBytes?: number;
+  /** Worker threads for parsing a workspace (0: the main thread only); by default DJSWAP_WORKERS, else one per idle core. */
+  workers?: number;
 }
 
 interface ProjectEntry {
@@ -144,7 +147,10 @@ export class Workspace {
   /** Throws ConfigError for a bad pyproject.toml. */
   discover(): ProjectEntry[] {
     if (this.discovered && this.discoveryHolds()) return this.entries;
-    if (!this.discovered) this.scans = this.options.roots.map((root) => scanWorkspace(this.fs, root));
+    if (!this.discovered) {
+      this.scans = this.options.roots.map((root) => scanWorkspace(this.fs, root));
+      for (const scan of this.scans) this.files.seedListings(scan.listings);
+    }
     const tree = new RecordingTree(this.files);
     tree.log = new ReadLog();
     this.discovery = { tree, texts: new Map(), at: this.files.generation };
@@ -260,21 +266,15 @@ export class Workspace {
   }
 
   /**
-   * Reads and parses the files a project is likely made of (settings, models, migrations, apps.py),
-   * in chunks, yielding to the event loop between them, so that indexing a large workspace never
-   * blocks requests for long. The analysis that follows finds them cached.
+   * Reads and parses the files a project is likely made of (settings, models, migrations, apps.py)
+   * on every core, yielding to the event loop as it goes so that requests are still answered. The
+   * analysis that follows finds them cached.
    */
-  async prewarm(report: (done: number, total: number) => void, chunk = 32): Promise<void> {
+  async prewarm(report: (done: number, total: number) => void = () => {}): Promise<void> {
     const entries = this.discover();
     const candidates = [...new Set(entries.flatMap((e) => e.pythonFiles))].filter((file) => LIKELY_RELEVANT.test(file.split(path.sep).join('/')));
-    for (let i = 0; i < candidates.length; i++) {
-      this.files.parse(candidates[i]);
-      if (i % chunk === chunk - 1) {
-        report(i + 1, candidates.length);
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    }
-    report(candidates.length, candidates.length);
+    const fromEnvironment = this.env.DJSWAP_WORKERS !== undefined && /^\d+$/.test(this.env.DJSWAP_WORKERS) ? Number(this.env.DJSWAP_WORKERS) : undefined;
+    await parseInParallel(this.files, candidates, { backend: this.options.parser.backend, maxFileBytes: this.files.maxFileBytes, report, workers: this.options.workers ?? fromEnvironment });
   }
 
   /**
@@ -472,7 +472,7 @@ export class Workspace {
     if (!index) this.containing.set(entry.pythonFiles, (index = { all: new Set(entry.pythonFiles), byNeedles: new Map() }));
     const { all, byNeedles } = index;
     const key = needles.join('\0');
-    const holds = (file: string) => needles.some((n) => this.files.contains(file, n));
+    const holds = (file: string) => this.files.containsAny(file, needles);
     const cached = byNeedles.get(key);
     const changed = cached ? this.files.changedSince(cached.generation) : undefined;
     if (cached && changed) {
