@@ -79,13 +79,7 @@ function span(node: SyntaxNode): Span {
 }
 
 function namedChildren(node: SyntaxNode): SyntaxNode[] {
-  const out: SyntaxNode[] = [];
-  const count = node.namedChildCount;
-  for (let i = 0; i < count; i++) {
-    const child = node.namedChild(i);
-    if (child && child.type !== 'comment') out.push(child);
-  }
-  return out;
+  return node.namedChildren.filter((child) => child && child.type !== 'comment');
 }
 
 class ModuleReader {
@@ -434,8 +428,7 @@ const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\'
 function readString(node: SyntaxNode): Extract<PyExpr, { k: 'str' }> | null {
   let opener = '';
   let value = '';
-  for (let i = 0; i < node.childCount; i++) {
-    const part = node.child(i);
+  for (const part of node.children) {
     if (!part) continue;
     switch (part.type) {
       case 'string_start':
@@ -483,8 +476,9 @@ function findSyntaxErrors(root: SyntaxNode): Span[] {
       continue;
     }
     if (!node.hasError) continue;
-    for (let i = node.childCount - 1; i >= 0; i--) {
-      const child = node.child(i);
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
       if (child && (child.hasError || child.isMissing || child.type === 'ERROR')) stack.push(child);
     }
   }

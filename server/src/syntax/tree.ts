@@ -20,6 +20,13 @@ export interface SyntaxNode {
   readonly childCount: number;
   readonly namedChildCount: number;
   readonly parent: SyntaxNode | null;
+  /**
+   * All children in one call. Prefer these to `child(i)` / `namedChild(i)` in loops: tree-sitter
+   * finds the i-th child by walking from the first, so indexed loops are quadratic in wide nodes
+   * (a module of 100,000 statements).
+   */
+  readonly children: SyntaxNode[];
+  readonly namedChildren: SyntaxNode[];
   child(index: number): SyntaxNode | null;
   namedChild(index: number): SyntaxNode | null;
   childForFieldName(name: string): SyntaxNode | null;
