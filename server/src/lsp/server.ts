@@ -416,7 +416,13 @@ export class DjswapServer {
     const session = this.session;
     if (!session) return { markdown: 'djswap is still starting.' };
     const file = params.uri ? uriToPath(params.uri) : undefined;
-    const result = session.analyze();
+    let result: ReturnType<Session['analyze']>;
+    try {
+      result = session.analyze();
+    } catch (error) {
+      if (error instanceof ConfigError) return { markdown: `djswap cannot read its configuration: ${error.message}` };
+      throw error;
+    }
     const projects = file ? result.projects.filter((p) => p.project.files.has(file) || file.startsWith(p.config.root)) : result.projects;
     return { markdown: describeProjects(projects.length > 0 ? projects : result.projects, result.notes, 'markdown') };
   }
@@ -450,7 +456,8 @@ export class DjswapServer {
       await this.ready;
       return await work();
     } catch (error) {
-      this.failed(what, error);
+      // A broken pyproject.toml is the user's to fix and was shown to them: not a failure of ours.
+      if (!(error instanceof ConfigError)) this.failed(what, error);
       return empty;
     }
   }
