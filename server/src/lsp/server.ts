@@ -4,7 +4,10 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  LSPErrorCodes,
+  ResponseError,
   TextDocumentSyncKind,
+  type CancellationToken,
   type CodeActionParams,
   type Connection,
   type Diagnostic,
@@ -100,9 +103,9 @@ export class DjswapServer {
       await this.applyConfiguration();
       this.schedule();
     }));
-    c.onCodeAction((p) => this.guardRequest('codeAction', [], () => this.codeActions(p)));
-    c.onExecuteCommand((p) => this.guardRequest('executeCommand', null, () => this.executeCommand(p)));
-    c.onRequest(PROJECT_MODEL_REQUEST, (p: ProjectModelParams) => this.guardRequest('projectModel', { markdown: '' }, () => this.projectModel(p)));
+    c.onCodeAction((p, token) => this.guardRequest('codeAction', [], () => this.codeActions(p), token));
+    c.onExecuteCommand((p, token) => this.guardRequest('executeCommand', null, () => this.executeCommand(p), token));
+    c.onRequest(PROJECT_MODEL_REQUEST, (p: ProjectModelParams, token: CancellationToken) => this.guardRequest('projectModel', { markdown: '' }, () => this.projectModel(p), token));
     c.onShutdown(() => {
       this.disposed = true;
       if (this.scheduled) clearImmediate(this.scheduled);
@@ -451,15 +454,17 @@ export class DjswapServer {
     }
   }
 
-  private async guardRequest<T>(what: string, empty: T, work: () => T | Promise<T>): Promise<T> {
+  private async guardRequest<T>(what: string, empty: T, work: () => T | Promise<T>, token?: CancellationToken): Promise<T> {
     try {
       await this.ready;
-      return await work();
+      // Cancelled while it waited in the queue: answer RequestCancelled without doing the work.
+      if (!token?.isCancellationRequested) return await work();
     } catch (error) {
       // A broken pyproject.toml is the user's to fix and was shown to them: not a failure of ours.
       if (!(error instanceof ConfigError)) this.failed(what, error);
       return empty;
     }
+    throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} was cancelled`);
   }
 
   private failed(what: string, error: unknown): void {
