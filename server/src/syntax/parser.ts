@@ -86,9 +86,57 @@ export function withBoundedIndentation(text: string): string {
   return out ? out.join('') : text;
 }
 
-/** What the parser is given: the text with a BOM and runaway indentation neutralized, same offsets. */
+/** Lines of comments (or lone backslashes) in a row beyond which the grammar's scanner is not shown them. */
+const MAX_TRIVIA_RUN = 100;
+
+/**
+ * The text with long runs of comment-only (and backslash-only) lines blanked to spaces; the text
+ * itself when there is none. tree-sitter-python's scanner, at each such line, looks ahead across
+ * all the lines that follow in the run: n comment lines after a statement cost n², and 100,000 of
+ * them take the parser hours. Comments mean nothing to the summary, and the line breaks stay, so
+ * every offset and line number is unchanged.
+ */
+export function withoutLongCommentRuns(text: string): string {
+  let out: string[] | undefined;
+  const length = text.length;
+  // The lines of the current run that hold a comment or a backslash: [start of content, end].
+  let run: [number, number][] = [];
+  const flush = () => {
+    if (run.length >= MAX_TRIVIA_RUN) {
+      out ??= text.split('');
+      for (const [from, to] of run) for (let j = from; j < to; j++) out[j] = ' ';
+    }
+    run = [];
+  };
+  let lineStart = 0;
+  while (lineStart <= length) {
+    let i = lineStart;
+    while (i < length) {
+      const c = text.charCodeAt(i);
+      if (c !== 32 && c !== 9 && c !== 12) break;
+      i++;
+    }
+    let lineEnd = text.indexOf('\n', i);
+    if (lineEnd === -1) lineEnd = length;
+    const contentEnd = lineEnd > i && text.charCodeAt(lineEnd - 1) === 13 ? lineEnd - 1 : lineEnd;
+    const c = text.charCodeAt(i);
+    if (i >= contentEnd) {
+      // a blank line: part of the run, nothing to blank
+    } else if (c === 35 /* # */) run.push([i, contentEnd]);
+    else if (c === 92 /* backslash */ && text.slice(i + 1, contentEnd).trim() === '') run.push([i, contentEnd]);
+    else flush();
+    lineStart = lineEnd + 1;
+  }
+  flush();
+  return out ? out.join('') : text;
+}
+
+/**
+ * What the parser is given: the text with a BOM, runaway indentation and long comment runs
+ * neutralized, at the same offsets.
+ */
 function parserInput(text: string): { input: string; rewritten: boolean } {
-  const bounded = withBoundedIndentation(text);
+  const bounded = withoutLongCommentRuns(withBoundedIndentation(text));
   return { input: withoutBom(bounded), rewritten: bounded !== text };
 }
 
