@@ -52,6 +52,7 @@ const DEFAULT_LIMITS: ScanLimits = { maxDepth: 24, maxEntries: 400_000 };
 export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits = DEFAULT_LIMITS): WorkspaceScan {
   const scan: WorkspaceScan = { root, manageFiles: [], pyprojects: [], settingsFiles: [], pythonFiles: [], sitePackages: [], notes: [] };
   const seen = new Set<string>();
+  const realRoot = fs.realpath(root);
   let entries = 0;
   const stack: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
   while (stack.length > 0) {
@@ -62,11 +63,18 @@ export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits =
       continue;
     }
     seen.add(real);
-    const listing = fs.readDir(dir);
     if (fs.stat(path.join(dir, 'pyvenv.cfg'))?.kind === 'file') {
       scan.sitePackages.push(...findSitePackages(fs, dir));
       continue;
     }
+    // A link out of the workspace (to /, to the home folder) would walk the machine and find other
+    // people's projects: only virtual environments are followed out, and they are not walked.
+    const relative = path.relative(realRoot, real);
+    if (depth > 0 && (relative === '..' || relative.startsWith('..' + path.sep) || path.isAbsolute(relative))) {
+      scan.notes.push(`${dir} was skipped: it leads outside the workspace, to ${real}`);
+      continue;
+    }
+    const listing = fs.readDir(dir);
     const subdirs: string[] = [];
     for (const entry of listing) {
       if (++entries > limits.maxEntries) {
