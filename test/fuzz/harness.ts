@@ -51,10 +51,11 @@ export interface FuzzReport {
 
 /**
  * The per-file deadline: generous (typical analyses of the corpus take milliseconds, a 10 MB file
- * a few seconds) so that only a real hang trips it, on a slow machine too.
+ * seconds to tens of seconds) so that only a real hang trips it, on a slow machine too.
  */
 export function deadlineFor(bytes: number): number {
-  return 30_000 + Math.ceil(bytes / (1024 * 1024)) * 6_000;
+  // A 10 MB module dense with calls takes ~25 s to summarize: 10 MB gets ~4 minutes.
+  return 30_000 + Math.ceil(bytes / (1024 * 1024)) * 20_000;
 }
 
 const WORKER = path.join(__dirname, 'engine-worker.js');
@@ -72,12 +73,14 @@ class EngineRunner {
     this.child = child;
     let stderr = '';
     child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    child.on('message', (message: WorkerMessage) => this.listener?.(message));
+    // Only the current child's events reach the listeners: a killed one may report its exit late.
+    child.on('message', (message: WorkerMessage) => {
+      if (this.child === child) this.listener?.(message);
+    });
     child.on('exit', (code, signal) => {
-      if (this.child === child) {
-        this.child = undefined;
-        this.ready = undefined;
-      }
+      if (this.child !== child) return;
+      this.child = undefined;
+      this.ready = undefined;
       this.exitListener?.(code, signal ? `${signal}; stderr: ${stderr}` : `stderr: ${stderr}`);
     });
     return new Promise((resolve, reject) => {
@@ -90,7 +93,12 @@ class EngineRunner {
 
   async run(c: FuzzCase, crossBackends: boolean): Promise<{ kind: 'done'; result: EngineCaseResult } | { kind: 'hang'; step: string; ms: number } | { kind: 'crash'; message: string }> {
     this.ready ??= this.start();
-    this.backends = await this.ready;
+    try {
+      this.backends = await this.ready;
+    } catch (error) {
+      this.ready = undefined;
+      return { kind: 'crash', message: error instanceof Error ? error.message : String(error) };
+    }
     const child = this.child!;
     return new Promise((resolve) => {
       let step = 'start';

@@ -5,6 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO } from '../helpers/paths';
 
+/** The INSTALLED_APPS of minimalProject(), as Python. */
+export const APPS = '["django.contrib.auth", "django.contrib.contenttypes", "accounts", "blog"]';
+
 /** Writes files (relative path → text or bytes) under a fresh temp folder and returns it. */
 export function makeTree(files: Record<string, string | Uint8Array>, prefix = 'djswap-robust-'): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -20,12 +23,18 @@ export function writeTree(root: string, files: Record<string, string | Uint8Arra
   }
 }
 
-/** A minimal Django project: settings, one app with a hard-coded auth.User reference. */
+/**
+ * A minimal Django project whose user model is swapped (AUTH_USER_MODEL = "accounts.User"), with one
+ * app that still points at "auth.User": an SWP101 error, so `djswap check` exits 1.
+ */
 export function minimalProject(extra: Record<string, string | Uint8Array> = {}): Record<string, string | Uint8Array> {
   return {
     'manage.py': 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")\n',
     'project/__init__.py': '',
-    'project/settings.py': 'INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "blog"]\nAUTH_USER_MODEL = "auth.User"\n',
+    'project/settings.py': `INSTALLED_APPS = ${APPS}\nAUTH_USER_MODEL = "accounts.User"\n`,
+    'accounts/__init__.py': '',
+    'accounts/migrations/__init__.py': '',
+    'accounts/models.py': 'from django.contrib.auth.models import AbstractUser\n\n\nclass User(AbstractUser):\n    pass\n',
     'blog/__init__.py': '',
     'blog/migrations/__init__.py': '',
     'blog/models.py': 'from django.db import models\n\n\nclass Post(models.Model):\n    author = models.ForeignKey("auth.User", on_delete=models.CASCADE)\n',

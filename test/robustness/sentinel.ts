@@ -1,0 +1,132 @@
+/**
+ * Loaded with `node -r out/test/robustness/sentinel.js` in front of the CLI or the language server:
+ * records, in the file DJSWAP_SENTINEL_LOG, every attempt to start a process, open a network
+ * connection, load code from the workspace (DJSWAP_SENTINEL_WORKSPACE), or write a file; process
+ * starts, connections and workspace code loads also throw. The tests read the log afterwards.
+ */
+import * as childProcess from 'node:child_process';
+import * as dgram from 'node:dgram';
+import * as dns from 'node:dns';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import * as tls from 'node:tls';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const Module = require('node:module') as { _load: (request: string, parent: unknown, isMain: boolean) => unknown; _resolveFilename: (request: string, parent: unknown, isMain: boolean, options?: unknown) => string };
+
+const logFile = process.env.DJSWAP_SENTINEL_LOG;
+const workspace = process.env.DJSWAP_SENTINEL_WORKSPACE ? fs.realpathSync(process.env.DJSWAP_SENTINEL_WORKSPACE) : undefined;
+const append = fs.appendFileSync.bind(fs);
+
+function record(kind: string, detail: string): void {
+  if (logFile) append(logFile, JSON.stringify({ kind, detail }) + '\n');
+}
+
+function refuse(kind: string, detail: string): never {
+  record(kind, detail);
+  throw new Error(`sentinel: ${kind} refused: ${detail}`);
+}
+
+// ---- processes -------------------------------------------------------------------------------
+for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'] as const) {
+  Object.defineProperty(childProcess, name, {
+    configurable: true,
+    writable: true,
+    value: (...args: unknown[]) => refuse('process', `${name} ${JSON.stringify(args[0])}`),
+  });
+}
+
+// ---- network ---------------------------------------------------------------------------------
+const socketConnect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+  const [first] = args;
+  // A pipe to a path (the language server's --pipe/--node-ipc transports) is not the network.
+  if (typeof first === 'object' && first !== null && 'path' in first) return socketConnect.apply(this, args as never);
+  if (typeof first === 'string' && !/^\d+$/.test(first)) return socketConnect.apply(this, args as never);
+  return refuse('network', `net.Socket.connect ${JSON.stringify(first)}`);
+} as typeof net.Socket.prototype.connect;
+for (const [moduleObject, names, label] of [
+  [http, ['request', 'get'], 'http'],
+  [https, ['request', 'get'], 'https'],
+  [tls, ['connect'], 'tls'],
+  [dgram, ['createSocket'], 'dgram'],
+  [dns, ['lookup', 'resolve', 'resolve4', 'resolve6'], 'dns'],
+] as const) {
+  for (const name of names) {
+    Object.defineProperty(moduleObject, name, { configurable: true, writable: true, value: (...args: unknown[]) => refuse('network', `${label}.${name} ${JSON.stringify(args[0])?.slice(0, 200)}`) });
+  }
+}
+
+// ---- code from the workspace ------------------------------------------------------------------
+function insideWorkspace(file: string): boolean {
+  if (!workspace) return false;
+  let real = file;
+  try {
+    real = fs.realpathSync(file);
+  } catch {
+    // not there: compare the path as given
+  }
+  const relative = path.relative(workspace, real);
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+}
+
+const load = Module._load;
+Module._load = function (request: string, parent: unknown, isMain: boolean) {
+  let resolved = request;
+  try {
+    resolved = Module._resolveFilename(request, parent, isMain);
+  } catch {
+    // let the real loader report it
+  }
+  if (path.isAbsolute(resolved) && insideWorkspace(resolved)) refuse('load', resolved);
+  return load.call(this, request, parent, isMain);
+};
+const dlopen = process.dlopen;
+process.dlopen = function (module: unknown, file: string, ...rest: unknown[]) {
+  if (insideWorkspace(file)) refuse('load', `native ${file}`);
+  return (dlopen as (...a: unknown[]) => unknown).call(process, module, file, ...rest);
+} as typeof process.dlopen;
+
+// ---- writes ----------------------------------------------------------------------------------
+const WRITES = ['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream', 'mkdir', 'mkdirSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'unlink', 'unlinkSync', 'rename', 'renameSync', 'copyFile', 'copyFileSync', 'cp', 'cpSync', 'symlink', 'symlinkSync', 'link', 'linkSync', 'chmod', 'chmodSync', 'chown', 'chownSync', 'truncate', 'truncateSync', 'utimes', 'utimesSync', 'mkdtemp', 'mkdtempSync'] as const;
+for (const name of WRITES) {
+  const original = (fs as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+  if (typeof original !== 'function') continue;
+  Object.defineProperty(fs, name, {
+    configurable: true,
+    writable: true,
+    value: function (this: unknown, ...args: unknown[]) {
+      record('write', `${name} ${String(args[0])}`);
+      return original.apply(this, args);
+    },
+  });
+}
+for (const name of ['writeFile', 'appendFile', 'mkdir', 'rm', 'rmdir', 'unlink', 'rename', 'copyFile', 'cp', 'symlink', 'chmod', 'truncate', 'open'] as const) {
+  const promises = fs.promises as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const original = promises[name];
+  if (typeof original !== 'function') continue;
+  promises[name] = function (this: unknown, ...args: unknown[]) {
+    if (name !== 'open' || /[wa+]/.test(String(args[1] ?? 'r'))) record('write', `promises.${name} ${String(args[0])}`);
+    return original.apply(this, args);
+  };
+}
+const openSync = fs.openSync;
+Object.defineProperty(fs, 'openSync', {
+  configurable: true,
+  writable: true,
+  value: function (file: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) {
+    if (flags !== undefined && /[wa+]/.test(String(flags))) record('write', `openSync ${String(file)} ${String(flags)}`);
+    return openSync(file, flags as fs.OpenMode, mode);
+  },
+});
+const open = fs.open;
+Object.defineProperty(fs, 'open', {
+  configurable: true,
+  writable: true,
+  value: function (file: fs.PathLike, ...rest: unknown[]) {
+    if (typeof rest[0] === 'string' && /[wa+]/.test(rest[0])) record('write', `open ${String(file)} ${rest[0]}`);
+    return (open as (...a: unknown[]) => unknown)(file, ...rest);
+  },
+});
