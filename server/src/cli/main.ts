@@ -203,7 +203,25 @@ async function check(paths: string[], options: CheckOptions, environment: CliEnv
   const checkedFiles = new Set(result.projects.flatMap((p) => [...p.project.files.keys()])).size;
 
   if (options.fix || options.diff) {
-    const run = fixToFixpoint(workspace, { unsafe: options.unsafeFixes === true, files: onlyFiles });
+    // Never write outside the folders being checked: not through a link that leads out of them.
+    const outside = new Map<string, string>();
+    const realRoots = roots.map((root) => realpathOr(root));
+    const decided = new Map<string, boolean>();
+    const writable = (file: string) => {
+      let inside = decided.get(file);
+      if (inside === undefined) {
+        const real = realpathOr(file);
+        inside = realRoots.some((root) => {
+          const relative = path.relative(root, real);
+          return relative !== '' && !relative.startsWith('..' + path.sep) && relative !== '..' && !path.isAbsolute(relative);
+        });
+        decided.set(file, inside);
+        if (!inside) outside.set(file, real);
+      }
+      return inside;
+    };
+    const run = fixToFixpoint(workspace, { unsafe: options.unsafeFixes === true, files: onlyFiles, writable });
+    for (const [file, real] of outside) output.err(`djswap: note: ${displayPath(file, cwd)} was not fixed: it is a link to ${real}, outside the checked folders\n`);
     if (options.diff) {
       for (const [file, change] of run.changed) output.out(unifiedDiff(displayPath(file, cwd), change.before, change.after));
       const fixes = run.applied.length;
@@ -235,6 +253,14 @@ async function check(paths: string[], options: CheckOptions, environment: CliEnv
   }
   const { errors, warnings } = counts(diagnostics);
   return options.exitZero ? 0 : errors + warnings > 0 ? 1 : 0;
+}
+
+function realpathOr(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
 }
 
 function statistics(diagnostics: EngineDiagnostic[]): string {

@@ -81,6 +81,8 @@ export interface FixRunOptions {
   files?: Set<string>;
   /** Only diagnostics with these codes. */
   codes?: Set<string>;
+  /** Only fixes whose every edit is in a file this accepts (the CLI: files inside the workspace). */
+  writable?: (file: string) => boolean;
   maxIterations?: number;
 }
 
@@ -105,7 +107,12 @@ export function fixToFixpoint(workspace: Workspace, options: FixRunOptions): Fix
   for (;;) {
     const diagnostics = workspace.analyze().diagnostics;
     const candidates = diagnostics.filter(
-      (d) => d.fix && (d.fix.safe || options.unsafe) && (!options.files || options.files.has(d.file)) && (!options.codes || options.codes.has(d.code)),
+      (d) =>
+        d.fix &&
+        (d.fix.safe || options.unsafe) &&
+        (!options.files || options.files.has(d.file)) &&
+        (!options.codes || options.codes.has(d.code)) &&
+        (!options.writable || d.fix.edits.every((e) => options.writable!(e.file))),
     );
     if (candidates.length === 0 || run.iterations >= maxIterations) {
       run.remaining = diagnostics;
