@@ -230,7 +230,9 @@ async function check(paths: string[], options: CheckOptions, environment: CliEnv
     }
     for (const [file, change] of run.changed) {
       try {
-        fs.writeFileSync(file, change.after);
+        // The text was read without its byte-order mark: write it back with the mark it had.
+        const bom = startsWithBom(fs.readFileSync(file));
+        fs.writeFileSync(file, bom ? '\ufeff' + change.after : change.after);
       } catch (error) {
         throw new UsageError(`${displayPath(file, cwd)}: could not write the fix: ${(error as Error).message}`);
       }
@@ -261,6 +263,10 @@ function realpathOr(file: string): string {
   } catch {
     return path.resolve(file);
   }
+}
+
+function startsWithBom(bytes: Uint8Array): boolean {
+  return bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
 }
 
 function statistics(diagnostics: EngineDiagnostic[]): string {
