@@ -4,25 +4,32 @@
  * connection, load code from the workspace (DJSWAP_SENTINEL_WORKSPACE), or write a file; process
  * starts, connections and workspace code loads also throw. The tests read the log afterwards.
  */
-import * as childProcess from 'node:child_process';
-import * as dgram from 'node:dgram';
-import * as dns from 'node:dns';
-import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as https from 'node:https';
-import * as net from 'node:net';
-import * as path from 'node:path';
-import * as tls from 'node:tls';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// The modules' own export objects (not TypeScript's namespace copies), so that patches reach every user.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const childProcess = require('node:child_process') as Record<string, unknown>;
+const dgram = require('node:dgram') as Record<string, unknown>;
+const dns = require('node:dns') as Record<string, unknown>;
+const fs = require('node:fs') as typeof import('node:fs');
+const http = require('node:http') as Record<string, unknown>;
+const https = require('node:https') as Record<string, unknown>;
+const net = require('node:net') as typeof import('node:net');
+const path = require('node:path') as typeof import('node:path');
+const tls = require('node:tls') as Record<string, unknown>;
 const Module = require('node:module') as { _load: (request: string, parent: unknown, isMain: boolean) => unknown; _resolveFilename: (request: string, parent: unknown, isMain: boolean, options?: unknown) => string };
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const logFile = process.env.DJSWAP_SENTINEL_LOG;
 const workspace = process.env.DJSWAP_SENTINEL_WORKSPACE ? fs.realpathSync(process.env.DJSWAP_SENTINEL_WORKSPACE) : undefined;
-const append = fs.appendFileSync.bind(fs);
+// Opened once, written with the descriptor: the patched write functions must not log themselves.
+const logFd = logFile ? fs.openSync(logFile, 'a') : undefined;
+const writeSync = fs.writeSync;
 
 function record(kind: string, detail: string): void {
-  if (logFile) append(logFile, JSON.stringify({ kind, detail }) + '\n');
+  if (logFd !== undefined) writeSync(logFd, JSON.stringify({ kind, detail }) + '\n');
 }
+
+// Proof that the sentinel watched this process: tests expect one start per process they ran.
+record('start', process.argv.slice(1).join(' '));
 
 function refuse(kind: string, detail: string): never {
   record(kind, detail);
@@ -31,32 +38,26 @@ function refuse(kind: string, detail: string): never {
 
 // ---- processes -------------------------------------------------------------------------------
 for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'] as const) {
-  Object.defineProperty(childProcess, name, {
-    configurable: true,
-    writable: true,
-    value: (...args: unknown[]) => refuse('process', `${name} ${JSON.stringify(args[0])}`),
-  });
+  childProcess[name] = (...args: unknown[]) => refuse('process', `${name} ${JSON.stringify(args[0])}`);
 }
 
 // ---- network ---------------------------------------------------------------------------------
 const socketConnect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
+net.Socket.prototype.connect = function (this: unknown, ...args: unknown[]) {
   const [first] = args;
   // A pipe to a path (the language server's --pipe/--node-ipc transports) is not the network.
   if (typeof first === 'object' && first !== null && 'path' in first) return socketConnect.apply(this, args as never);
   if (typeof first === 'string' && !/^\d+$/.test(first)) return socketConnect.apply(this, args as never);
   return refuse('network', `net.Socket.connect ${JSON.stringify(first)}`);
-} as typeof net.Socket.prototype.connect;
+} as typeof socketConnect;
 for (const [moduleObject, names, label] of [
   [http, ['request', 'get'], 'http'],
   [https, ['request', 'get'], 'https'],
   [tls, ['connect'], 'tls'],
   [dgram, ['createSocket'], 'dgram'],
   [dns, ['lookup', 'resolve', 'resolve4', 'resolve6'], 'dns'],
-] as const) {
-  for (const name of names) {
-    Object.defineProperty(moduleObject, name, { configurable: true, writable: true, value: (...args: unknown[]) => refuse('network', `${label}.${name} ${JSON.stringify(args[0])?.slice(0, 200)}`) });
-  }
+] as [Record<string, unknown>, string[], string][]) {
+  for (const name of names) moduleObject[name] = (...args: unknown[]) => refuse('network', `${label}.${name} ${JSON.stringify(args[0])?.slice(0, 200)}`);
 }
 
 // ---- code from the workspace ------------------------------------------------------------------
@@ -92,16 +93,13 @@ process.dlopen = function (module: unknown, file: string, ...rest: unknown[]) {
 // ---- writes ----------------------------------------------------------------------------------
 const WRITES = ['writeFile', 'writeFileSync', 'appendFile', 'appendFileSync', 'createWriteStream', 'mkdir', 'mkdirSync', 'rm', 'rmSync', 'rmdir', 'rmdirSync', 'unlink', 'unlinkSync', 'rename', 'renameSync', 'copyFile', 'copyFileSync', 'cp', 'cpSync', 'symlink', 'symlinkSync', 'link', 'linkSync', 'chmod', 'chmodSync', 'chown', 'chownSync', 'truncate', 'truncateSync', 'utimes', 'utimesSync', 'mkdtemp', 'mkdtempSync'] as const;
 for (const name of WRITES) {
-  const original = (fs as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+  const target = fs as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const original = target[name];
   if (typeof original !== 'function') continue;
-  Object.defineProperty(fs, name, {
-    configurable: true,
-    writable: true,
-    value: function (this: unknown, ...args: unknown[]) {
-      record('write', `${name} ${String(args[0])}`);
-      return original.apply(this, args);
-    },
-  });
+  target[name] = function (this: unknown, ...args: unknown[]) {
+    record('write', `${name} ${String(args[0])}`);
+    return original.apply(this, args);
+  };
 }
 for (const name of ['writeFile', 'appendFile', 'mkdir', 'rm', 'rmdir', 'unlink', 'rename', 'copyFile', 'cp', 'symlink', 'chmod', 'truncate', 'open'] as const) {
   const promises = fs.promises as unknown as Record<string, (...a: unknown[]) => unknown>;
@@ -112,21 +110,14 @@ for (const name of ['writeFile', 'appendFile', 'mkdir', 'rm', 'rmdir', 'unlink',
     return original.apply(this, args);
   };
 }
-const openSync = fs.openSync;
-Object.defineProperty(fs, 'openSync', {
-  configurable: true,
-  writable: true,
-  value: function (file: fs.PathLike, flags?: fs.OpenMode, mode?: fs.Mode) {
-    if (flags !== undefined && /[wa+]/.test(String(flags))) record('write', `openSync ${String(file)} ${String(flags)}`);
-    return openSync(file, flags as fs.OpenMode, mode);
-  },
-});
-const open = fs.open;
-Object.defineProperty(fs, 'open', {
-  configurable: true,
-  writable: true,
-  value: function (file: fs.PathLike, ...rest: unknown[]) {
-    if (typeof rest[0] === 'string' && /[wa+]/.test(rest[0])) record('write', `open ${String(file)} ${rest[0]}`);
-    return (open as (...a: unknown[]) => unknown)(file, ...rest);
-  },
-});
+const mutableFs = fs as unknown as Record<string, (...a: unknown[]) => unknown>;
+const openSync = mutableFs.openSync;
+mutableFs.openSync = function (file: unknown, flags?: unknown, mode?: unknown) {
+  if (flags !== undefined && /[wa+]/.test(String(flags))) record('write', `openSync ${String(file)} ${String(flags)}`);
+  return openSync(file, flags, mode);
+};
+const open = mutableFs.open;
+mutableFs.open = function (file: unknown, ...rest: unknown[]) {
+  if (typeof rest[0] === 'string' && /[wa+]/.test(rest[0])) record('write', `open ${String(file)} ${rest[0]}`);
+  return open(file, ...rest);
+};
