@@ -5,12 +5,14 @@
  */
 import * as assert from 'node:assert/strict';
 import { applyEdits, fixToFixpoint } from '../../server/src/engine/fixes';
+import { Session } from '../../server/src/engine/session';
 import type { EngineDiagnostic, Workspace } from '../../server/src/engine/workspace';
 import { loadPythonParser } from '../../server/src/syntax/parser';
 import { summarizeModule } from '../../server/src/syntax/python';
 import type { ParserBackend, PythonParser } from '../../server/src/syntax/tree';
+import { MemoryFileSystem } from '../fuzz/memfs';
 
-export const SCALING_CASES = ['apply-edits', 'fix-selection', 'wide-module', 'comment-runs', 'short-comment-runs'] as const;
+export const SCALING_CASES = ['apply-edits', 'fix-selection', 'wide-module', 'comment-runs', 'short-comment-runs', 'huge-lists'] as const;
 
 function summarize(parser: PythonParser, text: string) {
   const tree = parser.parse(text);
@@ -85,6 +87,28 @@ async function run(name: string, backend: ParserBackend): Promise<void> {
       assert.equal(after.kind, 'assign');
       assert.equal(after.span.start, long.indexOf('Y ='));
       assert.equal(after.kind === 'assign' && after.value.k === 'str' && after.value.value, '# not a comment');
+      return;
+    }
+    case 'huge-lists': {
+      // Lists of 150,000 items, and 130,000 notes: spreading them into push() overflows the stack.
+      const items = Array.from({ length: 150_000 }, (_, i) => `"app_${i}"`).join(', ');
+      const files: [string, Uint8Array][] = [
+        ['manage.py', Buffer.from(`import os, sys\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")\nsys.path.insert(0, [${items}])\n`)],
+        ['project/__init__.py', Buffer.from('')],
+        ['project/settings.py', Buffer.from(`BIG = [${items}]\nINSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "blog", *BIG]\n`)],
+        ['blog/__init__.py', Buffer.from('')],
+        ['blog/models.py', Buffer.from('from django.db import models\n\n\nclass Post(models.Model):\n    author = models.ForeignKey("auth.User", on_delete=models.CASCADE)\n')],
+        ['blog/migrations/__init__.py', Buffer.from('')],
+        ['blog/migrations/0001_initial.py', Buffer.from(`from django.db import migrations\n\n\nclass Migration(migrations.Migration):\n    dependencies = [${items}]\n    operations = [${items}]\n`)],
+      ];
+      for (let i = 0; i < 130_000; i++) files.push([`blog/migrations/m${i}.py`, Buffer.from('')]);
+      const memory = new MemoryFileSystem('/w', files);
+      for (let i = 0; i < 130_000; i++) memory.unreadable.add(`/w/blog/migrations/m${i}.py`);
+      const session = new Session(parser, memory, {});
+      session.setFolders([{ root: '/w', overrides: {} }]);
+      const result = session.analyze();
+      assert.equal(result.projects.length, 1);
+      assert.ok(result.notes.length >= 130_000, `${result.notes.length} notes`);
       return;
     }
     default:

@@ -695,7 +695,9 @@ export function readManagePy(parsed: ParsedFile): ManagePyFacts {
 function pathSegments(expr: PyExpr): string[] {
   const out: string[] = [];
   forEachExpr(expr, (e) => {
-    if (e.k === 'str' && /^[\w.-]+(\/[\w.-]+)*$/.test(e.value) && e.value !== '.' && !e.value.endsWith('.py')) out.unshift(e.value);
+    if (e.k === 'str' && /^[\w.-]+(\/[\w.-]+)*$/.test(e.value) && e.value !== '.' && !e.value.endsWith('.py')) out.push(e.value);
   });
-  return out.filter((s) => s !== '..');
+  // A path has a few parts; a literal of thousands of strings is not one (and must not be spread).
+  if (out.length > 64) return [];
+  return out.reverse().filter((s) => s !== '..');
 }

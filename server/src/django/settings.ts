@@ -324,7 +324,7 @@ class SettingsEvaluator {
           if (item.k === 'starred') {
             const spread = this.value(item.value, env, context);
             if (spread.kind === 'list') {
-              items.push(...spread.items);
+              for (const spreadItem of spread.items) items.push(spreadItem);
               conditional ||= spread.conditional ?? false;
             } else items.push(unknown(`*${exprText(item.value)} is not a known list`, origin));
           } else items.push(this.value(item, env, context));

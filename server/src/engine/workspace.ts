@@ -109,7 +109,7 @@ export class Workspace {
     if (this.discovered) return this.entries;
     this.scans = this.options.roots.map((root) => scanWorkspace(this.fs, root));
     this.entries = [];
-    for (const scan of this.scans) this.entries.push(...this.projectsOf(scan));
+    for (const scan of this.scans) for (const entry of this.projectsOf(scan)) this.entries.push(entry);
     this.discovered = true;
     return this.entries;
   }
@@ -208,7 +208,7 @@ export class Workspace {
       }
     }
     for (const [file, reason] of this.files.skipped) result.notes.push(`${path.relative(process.cwd(), file)}: ${reason}`);
-    result.notes.push(...this.scanNotes);
+    for (const note of this.scanNotes) result.notes.push(note);
     result.diagnostics.sort(compareDiagnostics);
     return result;
   }
