@@ -209,6 +209,32 @@ function failOnMissingSettings(result: AnalysisResult, cwd: string): void {
   }
 }
 
+/** Never write outside the folders being checked: not through a link that leads out of them. */
+function insideFolders(roots: string[]): { accepts: (file: string) => boolean; refused: Map<string, string> } {
+  const realRoots = roots.map(realpathOr);
+  const decided = new Map<string, boolean>();
+  const refused = new Map<string, string>();
+  const accepts = (file: string) => {
+    let inside = decided.get(file);
+    if (inside === undefined) {
+      const real = realpathOr(file);
+      inside = realRoots.some((root) => real !== root && within(real, root));
+      decided.set(file, inside);
+      if (!inside) refused.set(file, real);
+    }
+    return inside;
+  };
+  return { accepts, refused };
+}
+
+function realpathOr(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
+}
+
 /** Writes fixed texts back, keeping a byte-order mark the file had. */
 function writeFixes(run: FixRun, cwd: string): void {
   for (const [file, change] of run.changed) {
@@ -265,14 +291,16 @@ export async function check(paths: string[], options: CheckOptions, environment:
   let fixed: { applied: FixRun['applied']; files: string[] } | undefined;
   if (options.fix || options.diff) {
     const fixCodes = new Set(RULES.map((r) => r.code).filter(selection.keep));
+    const writable = insideFolders(targets.roots);
     const scopeFiles = targets.whole ? undefined : new Set(workspace.discover().flatMap((e) => e.pythonFiles).filter(targets.inScope));
     progress.step('djswap: applying fixes…', projectFiles.length);
     let run: FixRun;
     try {
-      run = fixToFixpoint(workspace, { unsafe: options.unsafeFixes === true, files: scopeFiles, codes: fixCodes });
+      run = fixToFixpoint(workspace, { unsafe: options.unsafeFixes === true, files: scopeFiles, codes: fixCodes, writable: writable.accepts });
     } finally {
       progress.clear();
     }
+    for (const [file, real] of writable.refused) say(`djswap: note: ${displayPath(file, cwd)} was not fixed: it is a link to ${real}, outside the checked folders\n`);
     const changedFiles = [...run.changed.keys()].sort();
     if (options.diff) {
       for (const file of changedFiles) {

@@ -236,7 +236,7 @@ export class DjangoProject {
         this.appsByLabel.set(app.label, app);
       }
       this.appsIncomplete = this.base.appsIncomplete;
-      this.problems.push(...this.base.problems);
+      for (const problem of this.base.problems) this.problems.push(problem);
       for (const file of this.base.files) this.files.set(file.path, file);
     } else {
       const reads = new ReadLog();
@@ -254,7 +254,7 @@ export class DjangoProject {
             ],
           };
       for (const file of this.settings.files) this.files.set(file, { path: file, role: 'settings' });
-      this.problems.push(...this.settings.problems);
+      for (const problem of this.settings.problems) this.problems.push(problem);
       this.appsIncomplete = this.readInstalledApps();
       this.base = { settings: this.settings, apps: [...this.apps], appsIncomplete: this.appsIncomplete, problems: [...this.problems], files: [...this.files.values()], reads };
     }
@@ -460,7 +460,7 @@ export class DjangoProject {
           const scope = this.scopeOfFile(file);
           if (!scope) continue;
           files.push({ path: file, role: 'models', app: app.label });
-          found.push(...memo(classesMemo, scope, () => extractClasses(scope)));
+          for (const facts of memo(classesMemo, scope, () => extractClasses(scope))) found.push(facts);
         }
         return { files, classes: found };
       });
@@ -667,7 +667,11 @@ export class DjangoProject {
             const info = facts ? memo(migrationInfoMemo, facts, () => new Map()) : undefined;
             const id = `${app.label}|${origin}|${file}`;
             let migration = info?.get(id);
-            if (!migration) info?.set(id, (migration = make()));
+            if (!migration) {
+              // An unreadable file has no facts: it is still a migration, just an empty one.
+              migration = make();
+              info?.set(id, migration);
+            }
             migrations.push(migration);
           }
           return { files, migrations };
@@ -927,7 +931,9 @@ export function readManagePy(parsed: ParsedFile): ManagePyFacts {
 function pathSegments(expr: PyExpr): string[] {
   const out: string[] = [];
   forEachExpr(expr, (e) => {
-    if (e.k === 'str' && /^[\w.-]+(\/[\w.-]+)*$/.test(e.value) && e.value !== '.' && !e.value.endsWith('.py')) out.unshift(e.value);
+    if (e.k === 'str' && /^[\w.-]+(\/[\w.-]+)*$/.test(e.value) && e.value !== '.' && !e.value.endsWith('.py')) out.push(e.value);
   });
-  return out.filter((s) => s !== '..');
+  // A path has a few parts; a literal of thousands of strings is not one (and must not be spread).
+  if (out.length > 64) return [];
+  return out.reverse().filter((s) => s !== '..');
 }

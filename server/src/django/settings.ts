@@ -73,7 +73,7 @@ export function evaluateSettings(moduleName: string, resolver: ModuleResolver, t
   model.values = env;
   model.files = [...evaluator.files];
   model.unresolvedStarImports = [...evaluator.unresolvedStarImports];
-  model.problems.push(...evaluator.problems);
+  for (const problem of evaluator.problems) model.problems.push(problem);
   return model;
 }
 
@@ -326,7 +326,7 @@ class SettingsEvaluator {
           if (item.k === 'starred') {
             const spread = this.value(item.value, env, context);
             if (spread.kind === 'list') {
-              items.push(...spread.items);
+              for (const spreadItem of spread.items) items.push(spreadItem);
               conditional ||= spread.conditional ?? false;
             } else items.push(unknown(`*${exprText(item.value)} is not a known list`, origin));
           } else items.push(this.value(item, env, context));

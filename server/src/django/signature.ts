@@ -12,7 +12,7 @@ export function projectSignature(project: DjangoProject): string[] {
     if (info.role === 'models' || info.role === 'migration') continue;
     parts.push(`${info.role}:${file}#${identityOf(project.reads.parsed(file))}`);
   }
-  parts.push(...project.problems);
+  for (const problem of project.problems) parts.push(problem);
   for (const app of project.apps) parts.push(memoKey(app, () => structuralKey({ ...app, known: app.known?.label })));
   for (const model of project.models) parts.push(memoKey(model, () => modelKey(model)));
   for (const migration of project.migrations.values()) parts.push(migrationKey(migration));

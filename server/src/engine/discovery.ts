@@ -54,6 +54,7 @@ const DEFAULT_LIMITS: ScanLimits = { maxDepth: 24, maxEntries: 400_000 };
 export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits = DEFAULT_LIMITS): WorkspaceScan {
   const scan: WorkspaceScan = { root, manageFiles: [], pyprojects: [], settingsFiles: [], pythonFiles: [], sitePackages: [], notes: [], listings: new Map() };
   const seen = new Set<string>();
+  const realRoot = fs.realpath(root);
   let entries = 0;
   const stack: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
   while (stack.length > 0) {
@@ -65,11 +66,18 @@ export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits =
     }
     seen.add(real);
     const listing = fs.readDir(dir);
-    scan.listings.set(dir, listing);
     if (listing.some((e) => e.name === 'pyvenv.cfg' && e.kind === 'file')) {
       scan.sitePackages.push(...findSitePackages(fs, dir));
       continue;
     }
+    // A link out of the workspace (to /, to the home folder) would walk the machine and find other
+    // people's projects: only virtual environments are followed out, and they are not walked.
+    const relative = path.relative(realRoot, real);
+    if (depth > 0 && (relative === '..' || relative.startsWith('..' + path.sep) || path.isAbsolute(relative))) {
+      scan.notes.push(`${dir} was skipped: it leads outside the workspace, to ${real}`);
+      continue;
+    }
+    scan.listings.set(dir, listing);
     const subdirs: string[] = [];
     for (const entry of listing) {
       if (++entries > limits.maxEntries) {

@@ -106,9 +106,10 @@ export class Session {
     const merged: AnalysisResult = { projects: [], diagnostics: [], notes: [] };
     for (const w of this.workspaces) {
       const result = w.analyze();
-      merged.projects.push(...result.projects);
-      merged.diagnostics.push(...result.diagnostics);
-      merged.notes.push(...result.notes);
+      // One by one: spreading 130,000 diagnostics or notes into push() overflows the call stack.
+      for (const p of result.projects) merged.projects.push(p);
+      for (const d of result.diagnostics) merged.diagnostics.push(d);
+      for (const n of result.notes) merged.notes.push(n);
     }
     this.last = { generation, result: merged };
     return merged;

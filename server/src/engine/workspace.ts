@@ -350,7 +350,7 @@ export class Workspace {
       }
     }
     for (const [file, reason] of this.files.skipped) result.notes.push(`${path.relative(process.cwd(), file)}: ${reason}`);
-    result.notes.push(...this.scanNotes);
+    for (const note of this.scanNotes) result.notes.push(note);
     result.diagnostics.sort(compareDiagnostics);
     return result;
   }
@@ -406,7 +406,7 @@ export class Workspace {
       if (cached && cached.options === options && cached.reads.stillValid(this.files, changedSince(cached.checkedAt))) {
         cached.checkedAt = generation;
         units.set(key, cached);
-        out.push(...cached.diagnostics);
+        for (const d of cached.diagnostics) out.push(d);
         return;
       }
       const reads = (log = new ReadLog());
@@ -432,7 +432,7 @@ export class Workspace {
           diagnostics.push(this.toDiagnostic(rule, finding, severity ?? finding.severity, range, entry.config.root, read));
         }
         if (!volatile) units.set(key, { options, reads, checkedAt: generation, diagnostics });
-        out.push(...diagnostics);
+        for (const d of diagnostics) out.push(d);
       } finally {
         log = undefined;
       }

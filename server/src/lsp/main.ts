@@ -7,6 +7,16 @@ import { DjswapServer } from './server';
  */
 export function startLanguageServer(): void {
   const connection = createConnection(ProposedFeatures.all);
+  // A promise nobody awaits (a message box the client refused, a notification to a closed
+  // connection) must not end the process, which Node does by default: log it and keep serving.
+  process.on('unhandledRejection', (reason) => {
+    const message = reason instanceof Error ? reason.stack ?? reason.message : String(reason);
+    try {
+      connection.console.error(`djswap: unhandled rejection: ${message}`);
+    } catch {
+      // the connection itself is gone
+    }
+  });
   new DjswapServer(connection).register();
   connection.listen();
 }

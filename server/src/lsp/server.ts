@@ -4,7 +4,10 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  LSPErrorCodes,
+  ResponseError,
   TextDocumentSyncKind,
+  type CancellationToken,
   type CodeActionParams,
   type Connection,
   type Diagnostic,
@@ -86,18 +89,28 @@ export class DjswapServer {
           let lines = new LineIndex(current);
           let text = current;
           const changes: { start: number; end: number; text: string }[] = [];
+          let replaced = false;
+          if (!Array.isArray(p.contentChanges) || !p.contentChanges.every(isContentChange)) {
+            this.connection.console.warn(`djswap: ignored a malformed didChange of ${file}`);
+            return;
+          }
           for (const change of p.contentChanges) {
             if (!('range' in change)) {
-              session.change(file, { full: change.text }, p.textDocument.version);
-              return;
+              // A whole new text; changes after it apply to it.
+              replaced = true;
+              changes.length = 0;
+              text = change.text;
+              lines = new LineIndex(text);
+              continue;
             }
             const start = lines.offset({ line: change.range.start.line, column: change.range.start.character });
-            const end = lines.offset({ line: change.range.end.line, column: change.range.end.character });
+            const end = Math.max(start, lines.offset({ line: change.range.end.line, column: change.range.end.character }));
             changes.push({ start, end, text: change.text });
             text = text.slice(0, start) + change.text + text.slice(end);
             lines = new LineIndex(text);
           }
-          session.change(file, changes, p.textDocument.version);
+          if (replaced) session.change(file, { full: text }, p.textDocument.version);
+          else session.change(file, changes, p.textDocument.version);
         }),
       ),
     );
@@ -121,17 +134,22 @@ export class DjswapServer {
       await this.loadHistories();
       this.schedule();
     }));
-    c.onCodeAction((p) => this.guardRequest('codeAction', [], () => this.codeActions(p)));
-    c.onHover((p) => this.guardRequest('hover', null, () => this.hover(p)));
-    c.onDefinition((p) => this.guardRequest('definition', [], () => this.locations(p, 'definition')));
-    c.onDeclaration((p) => this.guardRequest('declaration', [], () => this.locations(p, 'declaration')));
-    c.onExecuteCommand((p) => this.guardRequest('executeCommand', null, () => this.executeCommand(p)));
-    c.onRequest(PROJECT_MODEL_REQUEST, (p: ProjectModelParams) => this.guardRequest('projectModel', { markdown: '' }, () => this.projectModel(p)));
-    c.onRequest(MIGRATION_GRAPH_REQUEST, (p: MigrationGraphParams) => this.guardRequest('migrationGraph', null, () => this.migrationGraph(p)));
-    c.onRequest(PLAN_REQUEST, (p: PlanParams) =>
-      this.guardRequest('plan', { markdown: '' }, () => ({
-        markdown: this.session?.plan({ file: p.uri ? uriToPath(p.uri) : undefined, setting: p.setting, target: p.target }) ?? 'No Django project found.',
-      })),
+    c.onCodeAction((p, token) => this.guardRequest('codeAction', [], () => this.codeActions(p), token));
+    c.onHover((p, token) => this.guardRequest('hover', null, () => this.hover(p), token));
+    c.onDefinition((p, token) => this.guardRequest('definition', [], () => this.locations(p, 'definition'), token));
+    c.onDeclaration((p, token) => this.guardRequest('declaration', [], () => this.locations(p, 'declaration'), token));
+    c.onExecuteCommand((p, token) => this.guardRequest('executeCommand', null, () => this.executeCommand(p), token));
+    c.onRequest(PROJECT_MODEL_REQUEST, (p: ProjectModelParams, token: CancellationToken) => this.guardRequest('projectModel', { markdown: '' }, () => this.projectModel(p), token));
+    c.onRequest(MIGRATION_GRAPH_REQUEST, (p: MigrationGraphParams, token: CancellationToken) => this.guardRequest('migrationGraph', null, () => this.migrationGraph(p), token));
+    c.onRequest(PLAN_REQUEST, (p: PlanParams, token: CancellationToken) =>
+      this.guardRequest(
+        'plan',
+        { markdown: '' },
+        () => ({
+          markdown: this.session?.plan({ file: p.uri ? uriToPath(p.uri) : undefined, setting: p.setting, target: p.target }) ?? 'No Django project found.',
+        }),
+        token,
+      ),
     );
     c.onShutdown(() => {
       this.disposed = true;
@@ -516,7 +534,13 @@ export class DjswapServer {
     const session = this.session;
     if (!session) return { markdown: 'djswap is still starting.' };
     const file = params.uri ? uriToPath(params.uri) : undefined;
-    const result = session.analyze();
+    let result: ReturnType<Session['analyze']>;
+    try {
+      result = session.analyze();
+    } catch (error) {
+      if (error instanceof ConfigError) return { markdown: `djswap cannot read its configuration: ${error.message}` };
+      throw error;
+    }
     const projects = file ? result.projects.filter((p) => p.project.files.has(file) || file.startsWith(p.config.root)) : result.projects;
     return { markdown: describeProjects(projects.length > 0 ? projects : result.projects, result.notes, 'markdown') };
   }
@@ -550,14 +574,17 @@ export class DjswapServer {
     }
   }
 
-  private async guardRequest<T>(what: string, empty: T, work: () => T | Promise<T>): Promise<T> {
+  private async guardRequest<T>(what: string, empty: T, work: () => T | Promise<T>, token?: CancellationToken): Promise<T> {
     try {
       await this.ready;
-      return await work();
+      // Cancelled while it waited in the queue: answer RequestCancelled without doing the work.
+      if (!token?.isCancellationRequested) return await work();
     } catch (error) {
-      this.failed(what, error);
+      // A broken pyproject.toml is the user's to fix and was shown to them: not a failure of ours.
+      if (!(error instanceof ConfigError)) this.failed(what, error);
       return empty;
     }
+    throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} was cancelled`);
   }
 
   private failed(what: string, error: unknown): void {
@@ -572,3 +599,16 @@ function isDefault(key: keyof DjswapConfig, value: unknown): boolean {
 
 declare const DJSWAP_VERSION: string | undefined;
 const VERSION = typeof DJSWAP_VERSION === 'string' ? DJSWAP_VERSION : 'dev';
+
+function isPosition(value: unknown): boolean {
+  const p = value as { line?: unknown; character?: unknown } | null;
+  return typeof p === 'object' && p !== null && Number.isInteger(p.line) && Number.isInteger(p.character);
+}
+
+/** A content change as the protocol has it: a string, with a range of two positions or none. */
+function isContentChange(value: unknown): boolean {
+  const change = value as { text?: unknown; range?: { start?: unknown; end?: unknown } } | null;
+  if (typeof change !== 'object' || change === null || typeof change.text !== 'string') return false;
+  if (!('range' in change) || change.range === undefined) return true;
+  return typeof change.range === 'object' && change.range !== null && isPosition(change.range.start) && isPosition(change.range.end);
+}

@@ -600,8 +600,9 @@ function findSyntaxErrors(root: SyntaxNode): Span[] {
       continue;
     }
     if (!node.hasError) continue;
-    for (let i = node.childCount - 1; i >= 0; i--) {
-      const child = node.child(i);
+    const children = node.children;
+    for (let i = children.length - 1; i >= 0; i--) {
+      const child = children[i];
       if (child && (child.hasError || child.isMissing || child.type === 'ERROR')) stack.push(child);
     }
   }
@@ -632,13 +633,16 @@ export function forEachExpr(expr: PyExpr, visit: (e: PyExpr) => void): void {
       case 'attr':
         stack.push(e.object);
         break;
+      // Item by item: spreading a 500,000-item list into push() overflows the call stack.
       case 'call':
-        stack.push(e.fn, ...e.args, ...e.keywords.map((k) => k.value));
+        stack.push(e.fn);
+        for (const a of e.args) stack.push(a);
+        for (const k of e.keywords) stack.push(k.value);
         break;
       case 'list':
       case 'tuple':
       case 'set':
-        stack.push(...e.items);
+        for (const item of e.items) stack.push(item);
         break;
       case 'dict':
         for (const entry of e.entries) stack.push(entry.key, entry.value);
@@ -653,7 +657,7 @@ export function forEachExpr(expr: PyExpr, visit: (e: PyExpr) => void): void {
         stack.push(e.value);
         break;
       case 'unknown':
-        if (e.children) stack.push(...e.children);
+        if (e.children) for (const child of e.children) stack.push(child);
         break;
     }
   }

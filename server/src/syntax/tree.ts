@@ -20,7 +20,10 @@ export interface SyntaxNode {
   readonly childCount: number;
   readonly namedChildCount: number;
   readonly parent: SyntaxNode | null;
-  /** All children in one call: far cheaper than child(i) per index across the native boundary. */
+  /**
+   * All children in one call: far cheaper than child(i) per index across the native boundary, and
+   * linear where indexed loops are quadratic (tree-sitter finds the i-th child by walking from the first).
+   */
   readonly children: (SyntaxNode | null)[];
   readonly namedChildren: (SyntaxNode | null)[];
   child(index: number): SyntaxNode | null;
