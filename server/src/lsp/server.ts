@@ -578,13 +578,26 @@ export class DjswapServer {
     try {
       await this.ready;
       // Cancelled while it waited in the queue: answer RequestCancelled without doing the work.
-      if (!token?.isCancellationRequested) return await work();
+      if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} was cancelled`);
+      this.flushAnalysis();
+      return await work();
     } catch (error) {
       // A broken pyproject.toml is the user's to fix and was shown to them: not a failure of ours.
+      if (error instanceof ResponseError) throw error;
       if (!(error instanceof ConfigError)) this.failed(what, error);
       return empty;
     }
-    throw new ResponseError(LSPErrorCodes.RequestCancelled, `${what} was cancelled`);
+  }
+
+  /**
+   * Runs a scheduled analysis now: a request answered after a change finds that change's
+   * diagnostics already published, and works on the analysis they came from.
+   */
+  private flushAnalysis(): void {
+    if (!this.scheduled) return;
+    clearImmediate(this.scheduled);
+    this.scheduled = undefined;
+    this.guard('analysis', () => this.analyzeAndPublish());
   }
 
   private failed(what: string, error: unknown): void {
