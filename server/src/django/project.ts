@@ -300,6 +300,12 @@ export class DjangoProject {
     return parts.join(' ');
   }
 
+  /** A path as messages show it: relative to the project when inside it (messages must not depend on where it is checked out). */
+  private displayPath(file: string): string {
+    const relative = path.relative(this.config.root, file);
+    return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
+  }
+
   /** Runs `work` (a rule reading through the project) with the files it reads noted into `log`. */
   recordReads<T>(log: ReadLog | undefined, work: () => T): T {
     return this.tree.recording(log, work);
@@ -390,7 +396,7 @@ export class DjangoProject {
     }
     if (!resolved.dir) return { ...app, migrations: 'none', migrationsNote: `${migrationsModule} is a module, not a package` };
     if (!resolved.file) {
-      return { ...app, migrations: 'none', migrationsDir: resolved.dir, migrationsNote: `${path.join(resolved.dir, '__init__.py')} is missing, so Django treats ${migrationsModule} as a namespace package and ${app.label} as unmigrated` };
+      return { ...app, migrations: 'none', migrationsDir: resolved.dir, migrationsNote: `${this.displayPath(path.join(resolved.dir, '__init__.py'))} is missing, so Django treats ${migrationsModule} as a namespace package and ${app.label} as unmigrated` };
     }
     return { ...app, migrations: 'package', migrationsDir: resolved.dir };
   }
