@@ -119,7 +119,9 @@ async function measureCli(o, dir, manifest, backend, log) {
   const floor = [];
   const cold = [];
   const warm = [];
-  const check = (cacheHome) => measure([path.join('bin', 'djswap.js'), 'check', dir, '--format', 'json', '--exit-zero'], { ...env, XDG_CACHE_HOME: cacheHome });
+  // Cold runs keep nothing; warm runs keep the report in a cache folder of their own (--cache-dir).
+  const check = (cacheHome, cached = false) =>
+    measure([path.join('bin', 'djswap.js'), 'check', dir, '--format', 'json', '--exit-zero', ...(cached ? ['--cache-dir', path.join(cacheHome, 'djswap')] : [])], { ...env, XDG_CACHE_HOME: cacheHome });
   let report;
   const caches = [];
   for (let r = 0; r < o.repeat; r++) {
@@ -134,9 +136,9 @@ async function measureCli(o, dir, manifest, backend, log) {
   }
   const warmHome = freshCacheHome('warm');
   caches.push(warmHome);
-  await check(warmHome); // primes whatever cache the engine keeps
+  await check(warmHome, true); // fills the cache
   for (let r = 0; r < o.repeat; r++) {
-    const w = await check(warmHome);
+    const w = await check(warmHome, true);
     warm.push({ ...w, durationMs: JSON.parse(w.stdout).summary.durationMs });
   }
   for (const c of caches) fs.rmSync(c, { recursive: true, force: true });

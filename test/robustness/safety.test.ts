@@ -85,7 +85,7 @@ describe('safety: what the sources may do (static)', () => {
     assert.deepEqual(offenders, []);
   });
 
-  it('the only file write is the CLI writing what --fix computed', () => {
+  it('the only file writes are the CLI writing what --fix computed, and the cache a user asked for', () => {
     const writes = /\b(?:fs|promises)\s*\.\s*(writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|mkdir|mkdirSync|mkdtemp|mkdtempSync|rm|rmSync|rmdir|rmdirSync|unlink|unlinkSync|rename|renameSync|copyFile|copyFileSync|cp|cpSync|symlink|symlinkSync|link|linkSync|chmod|chmodSync|chown|chownSync|truncate|truncateSync|utimes|utimesSync|open|openSync|write|writeSync)\s*\(([^)]*)\)/g;
     const found: string[] = [];
     for (const file of files) {
@@ -95,7 +95,17 @@ describe('safety: what the sources may do (static)', () => {
         found.push(`${path.relative(REPO, file).split(path.sep).join('/')}: ${match[1]}`);
       }
     }
-    assert.deepEqual(found, ['server/src/cli/check.ts: writeFileSync']);
+    assert.deepEqual(found, [
+      'server/src/cli/check.ts: writeFileSync',
+      // --cache-dir: the kept report, in the folder the user named, and nowhere without one.
+      'server/src/cli/result-cache.ts: mkdirSync',
+      'server/src/cli/result-cache.ts: writeFileSync',
+      'server/src/cli/result-cache.ts: renameSync',
+      'server/src/cli/result-cache.ts: rmSync',
+    ]);
+    const cacheUse = code(path.join(SERVER_SRC, 'cli', 'check.ts'));
+    assert.equal([...cacheUse.matchAll(/new ResultCache\b/g)].length, 1);
+    assert.match(cacheUse, /cacheDir && !options\.fix && !options\.diff\s*\?\s*new ResultCache/);
     // ...and only writeFixes does it, which check calls after the --diff branch has returned.
     const check = code(path.join(SERVER_SRC, 'cli', 'check.ts'));
     const at = check.indexOf('writeFileSync(');

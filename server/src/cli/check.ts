@@ -1,8 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { validateConfig, ConfigError, type DjswapConfig } from '../engine/config';
+import { readSource } from '../engine/files';
 import { fixToFixpoint, type FixRun } from '../engine/fixes';
-import { Workspace, type AnalysisResult, type EngineDiagnostic } from '../engine/workspace';
+import { nodeFileSystem } from '../engine/fs';
+import { RecordingFileSystem } from '../engine/recording-fs';
+import { Workspace, type AnalysisResult, type EngineDiagnostic, type ProjectSummary } from '../engine/workspace';
 import { RULES } from '../rules/registry';
 import { loadPythonParser } from '../syntax/parser';
 import { unifiedDiff } from './diff';
@@ -11,6 +14,7 @@ import { githubReport } from './render-github';
 import { jsonReport } from './render-json';
 import { sarifReport } from './render-sarif';
 import { renderText } from './render-text';
+import { ResultCache } from './result-cache';
 import { unreadableReason, UsageError, version } from './usage';
 
 export const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -32,6 +36,17 @@ export interface CheckOptions {
   exitZero?: boolean;
   quiet?: boolean;
   statistics?: boolean;
+  /** Keep the report here and reuse it while no file it was computed from changed. */
+  cacheDir?: string;
+}
+
+/** What a check found, before it is rendered: all a cached run needs. */
+interface CheckReport {
+  diagnostics: EngineDiagnostic[];
+  notes: string[];
+  projects: { summary: ProjectSummary }[];
+  /** How many files the reported projects hold, within the paths given. */
+  files: number;
 }
 
 export interface CliEnvironment {
@@ -264,7 +279,34 @@ export async function check(paths: string[], options: CheckOptions, environment:
   const selection = selectionOf(options, cwd);
   const targets = resolveTargets(paths, cwd);
   const progress = new Progress(output, output.interactive && !options.quiet);
-  const workspace = new Workspace({ roots: targets.roots, parser: await loadPythonParser(), overrides: selection.overrides, env });
+  const say = (line: string) => {
+    if (!options.quiet) output.err(line);
+  };
+  const cacheDir = options.cacheDir ?? env.DJSWAP_CACHE_DIR;
+  const cache =
+    cacheDir && !options.fix && !options.diff
+      ? new ResultCache<CheckReport>(path.resolve(cwd, cacheDir), {
+          version: version(),
+          argv: [...paths.map((p) => path.resolve(cwd, p)), JSON.stringify([options.select, options.ignore, options.settings, options.history, options.database])],
+          cwd,
+          env: { DJANGO_SETTINGS_MODULE: env.DJANGO_SETTINGS_MODULE, DJSWAP_GIT: env.DJSWAP_GIT },
+        })
+      : undefined;
+  const cached = cache?.load();
+  if (cached) {
+    const texts = new Map<string, string | undefined>();
+    const fromDisk = (file: string) => {
+      if (!texts.has(file)) {
+        const source = readSource(nodeFileSystem, file, Number.MAX_SAFE_INTEGER);
+        texts.set(file, 'text' in source ? source.text : undefined);
+      }
+      return texts.get(file);
+    };
+    return render(cached, fromDisk, undefined, options, environment, started);
+  }
+  // With a cache, every question to the file system is noted, so the next run can check them.
+  const recording = cache ? new RecordingFileSystem(nodeFileSystem) : undefined;
+  const workspace = new Workspace({ roots: targets.roots, parser: await loadPythonParser(), overrides: selection.overrides, env, fs: recording, workers: recording ? 0 : undefined });
   let result: AnalysisResult;
   try {
     progress.step('djswap: looking for Django projects…');
@@ -284,9 +326,11 @@ export async function check(paths: string[], options: CheckOptions, environment:
   const projectFiles = [...new Set(result.projects.flatMap((p) => [...p.project.files.keys()]))].filter(targets.inScope);
   const disabled = workspace.discover().length > 0 && result.projects.length === 0;
   const notes = [...(disabled ? [DISABLED] : result.projects.length === 0 ? [NO_PROJECT] : []), ...result.notes];
-  const say = (line: string) => {
-    if (!options.quiet) output.err(line);
-  };
+  const found = (list: EngineDiagnostic[]): CheckReport => ({ diagnostics: list, notes, projects: result.projects.map((p) => ({ summary: p.summary })), files: projectFiles.length });
+  if (cache && recording) {
+    const problem = cache.store(found(diagnostics), recording.reads(), workspace.gitConsulted ? targets.roots : []);
+    if (problem) say(`djswap: note: ${problem}\n`);
+  }
 
   let fixed: { applied: FixRun['applied']; files: string[] } | undefined;
   if (options.fix || options.diff) {
@@ -316,12 +360,28 @@ export async function check(paths: string[], options: CheckOptions, environment:
     diagnostics = report(run.remaining);
   }
 
-  const text = (file: string) => workspace.files.text(file);
+  return render(found(diagnostics), (file) => workspace.files.text(file), fixed, options, environment, started);
+}
+
+function render(
+  report: CheckReport,
+  text: (file: string) => string | undefined,
+  fixed: { applied: FixRun['applied']; files: string[] } | undefined,
+  options: CheckOptions,
+  environment: CliEnvironment,
+  started: number,
+): number {
+  const { output, cwd, env } = environment;
+  const { diagnostics, notes } = report;
+  const projectFiles = { length: report.files };
+  const say = (line: string) => {
+    if (!options.quiet) output.err(line);
+  };
   switch (options.format) {
     case 'json':
       for (const note of notes) say(`djswap: note: ${note}\n`);
       if (fixed && fixed.applied.length > 0) say(`djswap: fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}\n`);
-      output.out(JSON.stringify(jsonReport(result, diagnostics, text, cwd, projectFiles.length, performance.now() - started), null, 2) + '\n');
+      output.out(JSON.stringify(jsonReport(report, diagnostics, text, cwd, projectFiles.length, performance.now() - started), null, 2) + '\n');
       break;
     case 'sarif': {
       if (fixed && fixed.applied.length > 0) say(`djswap: fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}\n`);

@@ -57,6 +57,7 @@ export async function main(argv: string[], environment: CliEnvironment = { outpu
     .option('--exit-zero', 'exit with 0 even when problems are found')
     .option('--statistics', 'print the number of findings per rule instead of the findings')
     .option('-q, --quiet', 'one line per finding, nothing else')
+    .option('--cache-dir <dir>', 'keep the report in this folder and reuse it while no file it was read from changed (also DJSWAP_CACHE_DIR); without it nothing is written')
     .action(async (paths: string[], options: CheckOptions) => {
       exitCode = await check(paths, options, environment);
     });

@@ -1,4 +1,4 @@
-import type { AnalysisResult, EngineDiagnostic } from '../engine/workspace';
+import type { EngineDiagnostic, ProjectSummary } from '../engine/workspace';
 import { counts, displayPath, Positions } from './output';
 
 /** The `--format json` contract (design §5): paths relative to the working directory, 1-based lines and character columns. */
@@ -21,7 +21,7 @@ export interface JsonReport {
 }
 
 export function jsonReport(
-  result: Pick<AnalysisResult, 'projects'>,
+  result: { projects: { summary: ProjectSummary }[] },
   diagnostics: EngineDiagnostic[],
   text: (file: string) => string | undefined,
   cwd: string,

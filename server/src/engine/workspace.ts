@@ -292,10 +292,15 @@ export class Workspace {
     }
   }
 
+  /** Whether an answer came from git, which the files read do not cover. */
+  gitConsulted = false;
+
   /** When a swappable setting took its current value, from git (undefined outside a repository). */
   settingChange(project: DjangoProject, setting: string): SettingChange | undefined {
     const state = project.swappable(setting);
-    return state && this.env.DJSWAP_GIT !== '0' ? this.settingHistory.changeOf(project, state) : undefined;
+    if (!state || this.env.DJSWAP_GIT === '0') return undefined;
+    this.gitConsulted = true;
+    return this.settingHistory.changeOf(project, state);
   }
 
   /**
