@@ -39,7 +39,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     ],
     outputChannel: output,
     diagnosticCollectionName: 'djswap',
-    initializationOptions: { commandLinks: true },
+    // Read again on every start: trusting the workspace restarts the server with git allowed.
+    initializationOptions: () => ({ commandLinks: true, trusted: vscode.workspace.isTrusted }),
     // Hovers link to djswap's own commands (show the migration graph).
     markdown: { isTrusted: { enabledCommands: [CLIENT_COMMANDS.showMigrationGraph] } },
   };
@@ -48,6 +49,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     output,
     status,
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      await client?.restart();
+      listenForStatus();
+    }),
     vscode.commands.registerCommand(CLIENT_COMMANDS.restartServer, async () => {
       await client?.restart();
       listenForStatus();

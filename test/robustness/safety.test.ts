@@ -272,6 +272,20 @@ describe('safety: nothing of the project runs, nothing is written, no network (d
     );
   });
 
+  it('the language server in a workspace the editor does not trust starts no process at all, not even git', async () => {
+    const client = new LspTestClient(env);
+    try {
+      await client.initialize(root, undefined, { commandLinks: true, trusted: false });
+      const models = path.join(root, 'blog', 'models.py');
+      await client.waitFor('SWP101', () => client.diagnosticsOf(models)?.some((d) => d.code === 'SWP101'));
+      await client.connection.sendRequest('djswap/projectModel', {});
+    } finally {
+      await client.stop();
+    }
+    assert.deepEqual(readSentinel(log), []);
+    assert.ok(client.logs.some((line) => /not trusted/.test(line)), client.logs.join('\n'));
+  });
+
   it('the language server, through a whole session with fixes, runs nothing and writes nothing', async () => {
     const before = treeState(root);
     const client = new LspTestClient(env);

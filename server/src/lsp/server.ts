@@ -175,8 +175,12 @@ export class DjswapServer {
     const root = params.rootUri ? uriToPath(params.rootUri) : params.rootPath ?? undefined;
     this.folders = folders.length > 0 ? folders : root ? [root] : [];
     // Loading the parser may fall back to wasm: start now, await where it is needed.
+    // An editor that says the workspace is not trusted (VS Code's restricted mode) gets no git:
+    // git reads the repository's own configuration. Editors that say nothing are trusted.
+    const trusted = (params.initializationOptions as { trusted?: boolean } | undefined)?.trusted !== false;
     this.ready = loadPythonParser().then((parser) => {
-      this.session = new Session(parser);
+      this.session = new Session(parser, undefined, trusted ? undefined : { ...process.env, DJSWAP_GIT: '0' });
+      if (!trusted) this.log('djswap: the workspace is not trusted: the history of settings is not read from git');
       this.session.setFolders(this.folders.map((f) => ({ root: f, overrides: {} })));
       this.log(`djswap: parser backend ${parser.backend}${parser.fallbackReason ? ` (native unavailable: ${parser.fallbackReason})` : ''}`);
     });
