@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { Workspace, type AnalysisResult } from '../../server/src/engine/workspace';
 import type { PythonParser } from '../../server/src/syntax/tree';
 import { describeEachBackend } from '../helpers/parsers';
-import { EXAMPLE, FIXTURES } from '../helpers/paths';
+import { EXAMPLE, FIXTURES, filesUnder } from '../helpers/paths';
 
 /**
  * The engine keeps projects, rule results and summaries from one analysis to the next and recomputes
@@ -21,16 +21,6 @@ function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function pythonFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...pythonFiles(full));
-    else if (entry.name.endsWith('.py')) out.push(full);
-  }
-  return out.sort();
 }
 
 /** Edits a Django developer makes, as text replacements; each returns the new text or undefined when it does not apply. */
@@ -106,7 +96,7 @@ describeEachBackend('incremental analysis gives what a fresh analysis gives', (p
       // Seeded by the project's name, not its path: the same sequence on every checkout.
       const name = path.basename(root);
       const pick = random(SEED + [...name].reduce((sum, c) => sum * 31 + c.charCodeAt(0), 0));
-      const files = pythonFiles(root);
+      const files = filesUnder(root, '.py');
       const workspace = new Workspace({ roots: [root], parser: parser(), env: { DJSWAP_GIT: '0' } });
       workspace.analyze();
       const documents = new Map<string, string>();

@@ -28,3 +28,14 @@ export function matchSnapshot(file: string, actual: string): { expected: string;
   if (!fs.existsSync(file)) return { expected: `(no snapshot at ${file}: run with UPDATE_SNAPSHOTS=1)`, actual };
   return { expected: fs.readFileSync(file, 'utf8'), actual };
 }
+
+/** Files below `dir` whose names end with `suffix`, sorted. */
+export function filesUnder(dir: string, suffix: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(full, suffix));
+    else if (entry.name.endsWith(suffix)) out.push(full);
+  }
+  return out.sort();
+}

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { fixToFixpoint } from '../../server/src/engine/fixes';
 import { Workspace } from '../../server/src/engine/workspace';
 import { describeEachBackend } from '../helpers/parsers';
-import { EXAMPLE, REPO, copyToTemp, removeTemp } from '../helpers/paths';
+import { EXAMPLE, REPO, copyToTemp, filesUnder, removeTemp } from '../helpers/paths';
 import { LspTestClient, uriOf } from '../helpers/lsp';
 import { changedPaths, makeTree, runCli, treeState } from './helpers';
 
@@ -19,16 +19,6 @@ import { changedPaths, makeTree, runCli, treeState } from './helpers';
 const SERVER_SRC = path.join(REPO, 'server', 'src');
 const SENTINEL = path.join(__dirname, 'sentinel.js');
 
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(full));
-    else if (entry.name.endsWith('.ts')) out.push(full);
-  }
-  return out;
-}
-
 /** The source without comments, so that prose about `require` or `child_process` is not code. */
 function code(file: string): string {
   return fs
@@ -38,7 +28,7 @@ function code(file: string): string {
 }
 
 describe('safety: what the sources may do (static)', () => {
-  const files = sourceFiles(SERVER_SRC);
+  const files = filesUnder(SERVER_SRC, '.ts');
 
   it('no module that starts processes, opens sockets or evaluates code is imported, but for git and the parse workers', () => {
     const forbidden = /^(node:)?(child_process|cluster|worker_threads|vm|net|tls|dgram|dns|http|https|http2|inspector|repl|module)$/;

@@ -5,17 +5,7 @@ import { DJANGO_SUMMARY_OPTIONS } from '../../server/src/django/summary';
 import { summarizeModule } from '../../server/src/syntax/python';
 import type { PythonParser } from '../../server/src/syntax/tree';
 import { parserFor } from '../helpers/parsers';
-import { EXAMPLE, FIXTURES } from '../helpers/paths';
-
-function pythonFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...pythonFiles(full));
-    else if (entry.name.endsWith('.py')) out.push(full);
-  }
-  return out;
-}
+import { EXAMPLE, FIXTURES, filesUnder } from '../helpers/paths';
 
 /**
  * The native backend reads trees through a cursor-made mirror, the wasm backend reads its nodes
@@ -36,7 +26,7 @@ describe('both parser backends summarize alike', function () {
   });
 
   it('every Python file of the fixtures and the example project, with and without skipped arguments', function () {
-    const files = [...pythonFiles(FIXTURES), ...pythonFiles(EXAMPLE)];
+    const files = [...filesUnder(FIXTURES, '.py'), ...filesUnder(EXAMPLE, '.py')];
     assert.ok(files.length > 100, `only ${files.length} files`);
     for (const file of files) {
       const text = fs.readFileSync(file, 'utf8');

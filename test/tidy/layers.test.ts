@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { REPO } from '../helpers/paths';
+import { REPO, filesUnder } from '../helpers/paths';
 
 /** Every import specifier of a TypeScript file: static, dynamic, and require(). */
 function importsOf(file: string): string[] {
@@ -10,16 +10,6 @@ function importsOf(file: string): string[] {
   for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g)) out.push(match[1]);
   for (const match of text.matchAll(/(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)) out.push(match[1]);
   for (const match of text.matchAll(/\b(?:require|import)\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push(match[1]);
-  return out;
-}
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sourceFiles(full));
-    else if (entry.name.endsWith('.ts')) out.push(full);
-  }
   return out;
 }
 
@@ -44,7 +34,7 @@ function layerOf(file: string): Layer | undefined {
 }
 
 describe('layer arrows', () => {
-  for (const file of sourceFiles(SERVER)) {
+  for (const file of filesUnder(SERVER, '.ts')) {
     const layer = layerOf(file);
     if (!layer) continue;
     it(`${path.relative(REPO, file)} imports only what ${layer}/ may`, () => {
@@ -67,7 +57,7 @@ describe('layer arrows', () => {
     });
   }
 
-  for (const file of sourceFiles(path.join(REPO, 'client', 'src'))) {
+  for (const file of filesUnder(path.join(REPO, 'client', 'src'), '.ts')) {
     it(`${path.relative(REPO, file)} is a thin client`, () => {
       for (const spec of importsOf(file)) {
         if (spec.startsWith('.')) {

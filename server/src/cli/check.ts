@@ -373,7 +373,6 @@ function render(
 ): number {
   const { output, cwd, env } = environment;
   const { diagnostics, notes } = report;
-  const projectFiles = { length: report.files };
   const say = (line: string) => {
     if (!options.quiet) output.err(line);
   };
@@ -381,7 +380,7 @@ function render(
     case 'json':
       for (const note of notes) say(`djswap: note: ${note}\n`);
       if (fixed && fixed.applied.length > 0) say(`djswap: fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}\n`);
-      output.out(JSON.stringify(jsonReport(report, diagnostics, text, cwd, projectFiles.length, performance.now() - started), null, 2) + '\n');
+      output.out(JSON.stringify(jsonReport(report, diagnostics, text, cwd, report.files, performance.now() - started), null, 2) + '\n');
       break;
     case 'sarif': {
       if (fixed && fixed.applied.length > 0) say(`djswap: fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}\n`);
@@ -394,7 +393,7 @@ function render(
       if (fixed && fixed.applied.length > 0) say(`djswap: fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}\n`);
       const githubNotes = notes.map((message) => ({ level: message === NO_PROJECT ? ('warning' as const) : ('notice' as const), message }));
       output.out(githubReport({ diagnostics, text, base: reportBase(env, cwd), notes: options.quiet ? [] : githubNotes }));
-      if (!options.quiet) output.out(plainSummary(diagnostics, projectFiles.length));
+      if (!options.quiet) output.out(plainSummary(diagnostics, report.files));
       break;
     }
     default:
@@ -405,7 +404,7 @@ function render(
           text,
           cwd,
           color: output.color,
-          files: projectFiles.length,
+          files: report.files,
           quiet: options.quiet === true,
           statistics: options.statistics === true,
           unsafeFixes: options.unsafeFixes === true,
