@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CONFIG_SCHEMA } from '../../server/src/engine/config';
-import { copyToTemp, removeTemp } from '../helpers/paths';
+import { REPO, copyToTemp, removeTemp } from '../helpers/paths';
 import { CLI_FIXTURES, djswapProcess, type CliRun } from './helpers';
 
 /** Exit code 2, nothing on stdout, and exactly one line on stderr that matches. */
@@ -20,7 +20,18 @@ function assertUsageError(result: CliRun, pattern: RegExp, what: string): void {
  */
 function asUnprivileged(): { uid: number; gid: number } | undefined | null {
   if (typeof process.getuid !== 'function') return undefined;
-  return process.getuid() === 0 ? { uid: 65534, gid: 65534 } : null;
+  if (process.getuid() !== 0) return null;
+  // That user must be able to run djswap: not from a checkout inside a folder only root may enter.
+  return reachableByOthers(path.join(REPO, 'bin', 'djswap.js')) ? { uid: 65534, gid: 65534 } : undefined;
+}
+
+/** Whether a user with no special rights can read `file`: every folder above it open to others. */
+function reachableByOthers(file: string): boolean {
+  if ((fs.statSync(file).mode & 0o004) === 0) return false;
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) return false;
+    if (path.dirname(dir) === dir) return true;
+  }
 }
 
 function canRead(file: string): boolean {
