@@ -171,7 +171,7 @@ async function graph(target: string, options: GraphOptions, environment: CliEnvi
   if (!Number.isInteger(depth) || depth < 0 || depth > 50) throw new UsageError(`--depth: '${options.depth}' is not a whole number from 0 to 50`);
   if (options.around !== undefined && !/^[A-Za-z_]\w*\.\w+$/.test(options.around)) throw new UsageError(`--around: '${options.around}' is not of the form app_label.migration_name`);
   const { roots } = resolveTargets([target], cwd);
-  const workspace = new Workspace({ roots, parser: await loadPythonParser(), overrides: selectionOf(options, cwd).overrides, env: environment.env });
+  const workspace = new Workspace({ roots, parser: await loadPythonParser(), overrides: selectionOf(options, cwd).overrides, env: environment.env, displayRoot: cwd });
   await workspace.prewarm();
   await workspace.loadHistories();
   const result = workspace.analyze();
@@ -196,7 +196,7 @@ interface PlanOptions {
 async function plan(target: string, options: PlanOptions, environment: CliEnvironment): Promise<number> {
   const { output, cwd } = environment;
   const { roots } = resolveTargets([target], cwd);
-  const workspace = new Workspace({ roots, parser: await loadPythonParser(), overrides: selectionOf(options, cwd).overrides, env: environment.env });
+  const workspace = new Workspace({ roots, parser: await loadPythonParser(), overrides: selectionOf(options, cwd).overrides, env: environment.env, displayRoot: cwd });
   await workspace.prewarm();
   await workspace.loadHistories();
   const result = workspace.analyze(() => false);
@@ -212,7 +212,7 @@ async function plan(target: string, options: PlanOptions, environment: CliEnviro
 async function inspect(target: string, options: { format: 'text' | 'json'; settings?: string }, environment: CliEnvironment): Promise<number> {
   const { output, cwd } = environment;
   const { roots } = resolveTargets([target], cwd);
-  const workspace = new Workspace({ roots, parser: await loadPythonParser(), overrides: selectionOf(options, cwd).overrides, env: environment.env });
+  const workspace = new Workspace({ roots, parser: await loadPythonParser(), overrides: selectionOf(options, cwd).overrides, env: environment.env, displayRoot: cwd });
   const started = performance.now();
   const result = workspace.analyze(() => false);
   const elapsed = performance.now() - started;

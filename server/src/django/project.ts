@@ -15,7 +15,7 @@ import {
 import { extractMigration, isMigrationFileName, type DependencyEntry, type MigrationFileFacts } from './migrations';
 import { extractAppConfigs, extractClasses, type AppConfigFacts, type ClassFacts, type RelationField } from './models';
 import { ModuleResolver, ModuleScope } from './modules';
-import { evaluateSettings, type SettingAssignment, type SettingsModel, type StaticValue } from './settings';
+import { evaluateInlineSettings, evaluateSettings, type SettingAssignment, type SettingsModel, type StaticValue } from './settings';
 import { ReadLog, RecordingTree } from './reads';
 import type { Location, ParsedFile, SourceTree } from './source';
 
@@ -50,17 +50,39 @@ function scopeFor(moduleName: string, parsed: ParsedFile): ModuleScope {
   return scope;
 }
 
+/** What named the settings module. */
+export type SettingsSource =
+  | 'manage.py'
+  | 'manage.py (computed)'
+  | 'pytest'
+  | 'tox'
+  | 'script'
+  | 'shell'
+  | 'server'
+  | 'pyproject.toml'
+  | 'environment'
+  | 'settings.py'
+  | 'configuration';
+
 /** How a project was found and which settings module is in force. */
 export interface ProjectConfig {
-  /** The project folder (where manage.py is). */
+  /** The folder the project runs from (where manage.py is). */
   root: string;
   manageFile?: string;
   settingsModule?: string;
-  settingsSource: 'manage.py' | 'pyproject.toml' | 'environment' | 'settings.py' | 'configuration';
+  settingsSource: SettingsSource;
+  /** How the settings module was chosen, as a sentence naming the file that chose it. */
+  settingsReason?: string;
+  /** Other settings modules the project's files name (tests, production, other candidates). */
+  otherSettings?: string[];
+  /** `settings.configure(...)` whose keywords are the settings, when no module is named. */
+  inlineSettings?: Location;
   /** Folders on the import path, most important first. */
   sourceRoots: string[];
   /** site-packages folders of virtual environments inside the workspace. */
   sitePackages: string[];
+  /** INSTALLED_APPS entries stated in the configuration, for what the settings add unreadably. */
+  extraApps?: string[];
 }
 
 export interface AppInfo {
@@ -244,6 +266,8 @@ export class DjangoProject {
       if (config.manageFile) this.files.set(config.manageFile, { path: config.manageFile, role: 'manage' });
       this.settings = config.settingsModule
         ? evaluateSettings(config.settingsModule, this.resolver, this.tree)
+        : config.inlineSettings
+        ? evaluateInlineSettings(config.inlineSettings, this.resolver.moduleName(config.inlineSettings.file) ?? 'conftest', this.resolver, this.tree)
         : {
             module: '',
             files: [],
@@ -316,23 +340,33 @@ export class DjangoProject {
   private readInstalledApps(): boolean {
     const assignment = this.settings.values.get('INSTALLED_APPS');
     const value = assignment?.value;
+    // Entries the configuration states (`[tool.djswap] apps`) stand for what the settings add unreadably.
+    const extra: StaticValue[] = (this.config.extraApps ?? []).map((entry) => ({ kind: 'str', value: entry }));
+    let incomplete: boolean;
+    let items: StaticValue[];
     if (!value || value.kind !== 'list') {
-      if (this.config.settingsModule && this.settings.file) {
+      if (this.settings.file) {
         this.problems.push(
           value ? `INSTALLED_APPS is not statically known (${describeUnknown(value)}): app checks are limited` : 'INSTALLED_APPS is not set in the settings',
         );
       }
-      return true;
+      incomplete = true;
+      items = extra;
+    } else {
+      incomplete = value.conditional ?? false;
+      items = [...value.items, ...extra];
     }
-    let incomplete = value.conditional ?? false;
-    for (const item of value.items) {
+    for (const item of items) {
       if (item.kind !== 'str') {
         incomplete = true;
         continue;
       }
+      if (extra.includes(item) && this.apps.some((a) => a.entry === item.value)) continue;
       const app = this.resolveApp(item.value, item.origin);
-      if (this.appsByLabel.has(app.label)) {
-        this.problems.push(`Application labels aren't unique, duplicates: ${app.label}`);
+      const existing = this.appsByLabel.get(app.label);
+      if (existing) {
+        // A label djswap guessed (an app it cannot read) proves no clash.
+        if (existing.origin !== 'unknown' && app.origin !== 'unknown') this.problems.push(`Application labels aren't unique, duplicates: ${app.label}`);
         continue;
       }
       this.apps.push(app);
@@ -894,52 +928,4 @@ function looksLikeModel(facts: ClassFacts): boolean {
 
 function describeUnknown(value: StaticValue): string {
   return value.kind === 'unknown' ? value.reason : `a ${value.kind}`;
-}
-
-// ---- discovery -------------------------------------------------------------------------------
-
-export interface ManagePyFacts {
-  settingsModule?: string;
-  /** Folders manage.py adds to sys.path, relative to its own folder. */
-  pathEntries: string[];
-}
-
-/** `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")` and `sys.path.insert/append(...)` in manage.py. */
-export function readManagePy(parsed: ParsedFile): ManagePyFacts {
-  const facts: ManagePyFacts = { pathEntries: [] };
-  forEachStatement(parsed.module.statements, (s) => {
-    if (s.kind === 'assign') {
-      for (const target of s.targets) {
-        if (target.k === 'subscript' && target.index.k === 'str' && target.index.value === 'DJANGO_SETTINGS_MODULE' && s.value.k === 'str') {
-          facts.settingsModule ??= s.value.value;
-        }
-      }
-    }
-    for (const expr of statementExprs(s)) {
-      forEachExpr(expr, (e) => {
-        if (e.k !== 'call') return;
-        const callee = dottedName(e.fn) ?? '';
-        if (/(^|\.)environ\.setdefault$|(^|\.)putenv$/.test(callee) && e.args[0]?.k === 'str' && e.args[0].value === 'DJANGO_SETTINGS_MODULE' && e.args[1]?.k === 'str') {
-          facts.settingsModule ??= e.args[1].value;
-        }
-        if (/(^|\.)sys\.path\.(insert|append)$/.test(callee)) {
-          const argument = callee.endsWith('insert') ? e.args[1] : e.args[0];
-          const segments = argument ? pathSegments(argument) : [];
-          if (segments.length > 0) facts.pathEntries.push(path.join(...segments));
-        }
-      });
-    }
-  });
-  return facts;
-}
-
-/** The literal folder names in a path expression: `os.path.join(BASE_DIR, "apps")`, `BASE / "src"`. */
-function pathSegments(expr: PyExpr): string[] {
-  const out: string[] = [];
-  forEachExpr(expr, (e) => {
-    if (e.k === 'str' && /^[\w.-]+(\/[\w.-]+)*$/.test(e.value) && e.value !== '.' && !e.value.endsWith('.py')) out.push(e.value);
-  });
-  // A path has a few parts; a literal of thousands of strings is not one (and must not be spread).
-  if (out.length > 64) return [];
-  return out.reverse().filter((s) => s !== '..');
 }

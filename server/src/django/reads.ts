@@ -110,6 +110,12 @@ export class RecordingTree implements SourceTree {
     return parsed;
   }
 
+  text(file: string): string | undefined {
+    const text = this.inner.text?.(file);
+    this.log?.noteText(file, text);
+    return text;
+  }
+
   /** Runs `work` with its reads noted into `log`. */
   recording<T>(log: ReadLog | undefined, work: () => T): T {
     const previous = this.log;

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { dottedName, type PyExpr, type PyStatement } from '../syntax/python';
+import { dottedName, forEachExpr, forEachStatement, statementExprs, type PyExpr, type PyStatement } from '../syntax/python';
 import type { Span } from '../syntax/tree';
 import { importedModule, type ModuleResolver } from './modules';
 import type { Location, ParsedFile, SourceTree } from './source';
@@ -74,6 +74,38 @@ export function evaluateSettings(moduleName: string, resolver: ModuleResolver, t
   model.files = [...evaluator.files];
   model.unresolvedStarImports = [...evaluator.unresolvedStarImports];
   for (const problem of evaluator.problems) model.problems.push(problem);
+  return model;
+}
+
+/**
+ * Settings given to `settings.configure(NAME=value, ...)` (a test setup without a settings module):
+ * the keywords are the settings, evaluated with what the module defines at its top level.
+ */
+export function evaluateInlineSettings(call: Location, moduleName: string, resolver: ModuleResolver, tree: SourceTree): SettingsModel {
+  const model: SettingsModel = { module: '', file: call.file, files: [call.file], values: new Map(), unresolvedStarImports: [], problems: [] };
+  const parsed = tree.parse(call.file);
+  let found: Extract<PyExpr, { k: 'call' }> | undefined;
+  if (parsed) {
+    forEachStatement(parsed.module.statements, (s) => {
+      for (const expr of statementExprs(s)) forEachExpr(expr, (e) => {
+        if (!found && e.k === 'call' && e.span.start === call.span.start) found = e;
+      });
+    });
+  }
+  if (!parsed || !found) {
+    model.problems.push(`the settings.configure() call in ${call.file} could not be read`);
+    return model;
+  }
+  const evaluator = new SettingsEvaluator(resolver, tree);
+  const env = evaluator.evaluateModule(moduleName, call.file, 0) ?? new Map();
+  const context: ModuleContext = { moduleName, parsed, isPackage: path.basename(call.file) === '__init__.py', depth: 0 };
+  for (const keyword of found.keywords) {
+    model.values.set(keyword.name, { name: keyword.name, value: evaluator.value(keyword.value, env, context), location: { file: call.file, span: keyword.span }, valueSpan: keyword.value.span, conditional: false });
+  }
+  if (found.starred) model.problems.push(`settings.configure() in ${call.file} also takes settings from a ** argument djswap does not read: settings it does not list are unknown`);
+  model.files = [...new Set([call.file, ...evaluator.files])];
+  model.unresolvedStarImports = [...evaluator.unresolvedStarImports];
+  if (found.starred) model.unresolvedStarImports.push('** arguments of settings.configure()');
   return model;
 }
 

@@ -15,6 +15,9 @@ export interface DjswapConfig {
   ignore: string[];
   severity: Record<string, Severity | 'off'>;
   settingsModule: string | null;
+  sourceRoots: string[];
+  apps: string[];
+  python: string | null;
   sitePackages: string[];
   perFileIgnores: Record<string, string[]>;
   history: string | null;
@@ -54,6 +57,27 @@ export const CONFIG_SCHEMA: ConfigKey[] = [
     type: 'string-or-null',
     default: null,
     description: 'The Django settings module (dotted, e.g. "config.settings.dev") when manage.py does not name it.',
+  },
+  {
+    key: 'sourceRoots',
+    toml: 'source-roots',
+    type: 'array',
+    default: [],
+    description: 'Folders on the import path besides the project folder, relative to it (as pytest\'s pythonpath or PYTHONPATH would add them), e.g. ["src", "../packages"].',
+  },
+  {
+    key: 'apps',
+    toml: 'apps',
+    type: 'array',
+    default: [],
+    description: 'INSTALLED_APPS entries the settings add in a way djswap cannot read (plugins, computed lists), e.g. ["myplugin", "billing.apps.BillingConfig"].',
+  },
+  {
+    key: 'python',
+    toml: 'python',
+    type: 'string-or-null',
+    default: null,
+    description: 'The project\'s Python interpreter (e.g. ".venv/bin/python"): djswap reads the packages installed for it (never runs it).',
   },
   {
     key: 'sitePackages',
@@ -158,17 +182,25 @@ function checkCode(code: string, where: string): void {
   if (upper.length === 6 && !RULES.some((r) => r.code === upper)) throw new ConfigError(`${where}: there is no rule ${upper} (see \`djswap rules\`)`);
 }
 
-/** `[tool.djswap]` from a pyproject.toml text; undefined when there is no such table. */
-export function readPyprojectConfig(text: string, source: string): Partial<DjswapConfig> | undefined {
-  let document: Record<string, unknown>;
+/** A pyproject.toml document; ConfigError when it is not valid TOML. */
+export function readPyproject(text: string, source: string): Record<string, unknown> {
   try {
-    document = parseToml(text) as Record<string, unknown>;
+    return parseToml(text) as Record<string, unknown>;
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0].replace(/^Invalid TOML document: /, '') : String(error);
     const { line, column } = error as { line?: number; column?: number };
     const at = typeof line === 'number' && typeof column === 'number' ? `:${line}:${column}` : '';
     throw new ConfigError(`${source}${at}: invalid TOML: ${message}`);
   }
+}
+
+/** `[tool.djswap]` from a pyproject.toml text; undefined when there is no such table. */
+export function readPyprojectConfig(text: string, source: string): Partial<DjswapConfig> | undefined {
+  return djswapTable(readPyproject(text, source), source);
+}
+
+/** `[tool.djswap]` of a parsed pyproject.toml, validated; undefined when there is no such table. */
+export function djswapTable(document: Record<string, unknown>, source: string): Partial<DjswapConfig> | undefined {
   const tool = document.tool as Record<string, unknown> | undefined;
   const table = tool?.djswap;
   if (table === undefined) return undefined;

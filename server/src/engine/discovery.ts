@@ -22,6 +22,10 @@ const SKIPPED_DIRS = new Set([
   '.eggs',
 ]);
 
+/** Files that may start Django: test setups and servers name a settings module or configure settings. */
+const STARTUP_FILES = new Set(['conftest.py', 'runtests.py', 'runtest.py', 'run_tests.py', 'wsgi.py', 'asgi.py', 'celery.py', 'celery_app.py']);
+const CONFIG_FILES = new Set(['pyproject.toml', 'pytest.ini', 'tox.ini', 'setup.cfg']);
+
 export interface WorkspaceScan {
   root: string;
   /** manage.py files, sorted. */
@@ -30,6 +34,12 @@ export interface WorkspaceScan {
   pyprojects: string[];
   /** settings.py files (outside virtual environments), sorted. */
   settingsFiles: string[];
+  /** Python files that may start Django by name (conftest.py, runtests.py, wsgi.py, ...), sorted. */
+  startupFiles: string[];
+  /** Test-runner configuration that may name the settings (pytest.ini, tox.ini, setup.cfg, pyproject.toml), sorted. */
+  configFiles: string[];
+  /** Shell scripts and Makefiles near the top of the tree, which may export DJANGO_SETTINGS_MODULE. */
+  shellScripts: string[];
   /** Every .py file walked, sorted. */
   pythonFiles: string[];
   /** site-packages folders of virtual environments found in the workspace. */
@@ -52,7 +62,7 @@ const DEFAULT_LIMITS: ScanLimits = { maxDepth: 24, maxEntries: 400_000 };
  * environments (a folder with pyvenv.cfg) are recorded for their site-packages, not walked.
  */
 export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits = DEFAULT_LIMITS): WorkspaceScan {
-  const scan: WorkspaceScan = { root, manageFiles: [], pyprojects: [], settingsFiles: [], pythonFiles: [], sitePackages: [], notes: [], listings: new Map() };
+  const scan: WorkspaceScan = { root, manageFiles: [], pyprojects: [], settingsFiles: [], startupFiles: [], configFiles: [], shellScripts: [], pythonFiles: [], sitePackages: [], notes: [], listings: new Map() };
   const seen = new Set<string>();
   const realRoot = fs.realpath(root);
   let entries = 0;
@@ -97,13 +107,20 @@ export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits =
         scan.pythonFiles.push(full);
         if (entry.name === 'manage.py') scan.manageFiles.push(full);
         else if (entry.name === 'settings.py') scan.settingsFiles.push(full);
-      } else if (entry.name === 'pyproject.toml') scan.pyprojects.push(full);
+        else if (STARTUP_FILES.has(entry.name)) scan.startupFiles.push(full);
+      } else if (CONFIG_FILES.has(entry.name)) {
+        scan.configFiles.push(full);
+        if (entry.name === 'pyproject.toml') scan.pyprojects.push(full);
+      } else if (depth <= 1 && (entry.name.endsWith('.sh') || entry.name === 'Makefile')) scan.shellScripts.push(full);
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ dir: subdirs[i], depth: depth + 1 });
   }
   scan.manageFiles.sort();
   scan.pyprojects.sort();
   scan.settingsFiles.sort();
+  scan.startupFiles.sort();
+  scan.configFiles.sort();
+  scan.shellScripts.sort();
   scan.pythonFiles.sort();
   return scan;
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { DjangoProject, readManagePy, type ProjectConfig } from '../django/project';
+import { DjangoProject, type ProjectConfig } from '../django/project';
 import { ReadLog, RecordingTree } from '../django/reads';
 import { projectSignature, sameSignature } from '../django/signature';
 import { DJANGO_SUMMARY_OPTIONS } from '../django/summary';
@@ -9,8 +9,9 @@ import { RULES } from '../rules/registry';
 import type { Finding, Rule, RuleContext, Severity } from '../rules/types';
 import type { LineColumn } from '../syntax/text';
 import type { PythonParser, Span } from '../syntax/tree';
-import { mergeConfig, readPyprojectConfig, ruleEnabled, type DjswapConfig } from './config';
+import { ruleEnabled, type DjswapConfig } from './config';
 import { scanWorkspace, type WorkspaceScan } from './discovery';
+import { discoverProjects, type ProjectEntry } from './projects';
 import { loadHistory } from './history';
 import { SettingHistory, type SettingChange } from './setting-history';
 import type { AppliedHistory } from '../django/history';
@@ -76,14 +77,10 @@ export interface WorkspaceOptions {
   overrides?: Partial<DjswapConfig>;
   env?: Record<string, string | undefined>;
   maxFileBytes?: number;
+  /** Paths in notes are shown relative to this folder (the working directory of a command). */
+  displayRoot?: string;
   /** Worker threads for parsing a workspace (0: the main thread only); by default DJSWAP_WORKERS, else one per idle core. */
   workers?: number;
-}
-
-interface ProjectEntry {
-  config: ProjectConfig;
-  options: DjswapConfig;
-  pythonFiles: string[];
 }
 
 /** A project as last built, and the rule results computed from it. */
@@ -120,7 +117,7 @@ export class Workspace {
   private readonly env: Record<string, string | undefined>;
   private readonly built = new Map<string, BuiltProject>();
   /** What discovery read (manage.py, pyproject.toml...): when it changes, discovery runs again. */
-  private discovery?: { tree: RecordingTree; texts: Map<string, string | undefined>; at: number };
+  private discovery?: { tree: RecordingTree; at: number; notes: string[] };
 
   constructor(private readonly options: WorkspaceOptions) {
     this.fs = options.fs ?? nodeFileSystem;
@@ -134,6 +131,10 @@ export class Workspace {
     return this.options.roots;
   }
 
+  private get displayRoot(): string {
+    return this.options.displayRoot ?? this.options.roots[0] ?? process.cwd();
+  }
+
   setOverrides(overrides: Partial<DjswapConfig>): void {
     this.overrides = overrides;
     this.discovered = false;
@@ -144,7 +145,7 @@ export class Workspace {
     this.discovered = false;
   }
 
-  /** Throws ConfigError for a bad pyproject.toml. */
+  /** Throws ConfigError for a bad configuration of the folder checked. */
   discover(): ProjectEntry[] {
     if (this.discovered && this.discoveryHolds()) return this.entries;
     if (!this.discovered) {
@@ -153,11 +154,13 @@ export class Workspace {
     }
     const tree = new RecordingTree(this.files);
     tree.log = new ReadLog();
-    this.discovery = { tree, texts: new Map(), at: this.files.generation };
+    this.discovery = { tree, at: this.files.generation, notes: [] };
     const previous = new Map(this.entries.map((e) => [e.config.root, e]));
     this.entries = [];
     for (const scan of this.scans) {
-      for (const entry of this.projectsOf(scan)) {
+      const found = discoverProjects({ scan, tree, overrides: this.overrides, env: this.env, displayRoot: this.displayRoot });
+      this.discovery.notes.push(...found.notes);
+      for (const entry of found.entries) {
         // An entry that came out the same keeps its identity, and with it what was built from it.
         const before = previous.get(entry.config.root);
         const same = before && JSON.stringify([before.config, before.options]) === JSON.stringify([entry.config, entry.options]) && before.pythonFiles.join('\0') === entry.pythonFiles.join('\0');
@@ -173,96 +176,13 @@ export class Workspace {
     if (!discovery) return true;
     const changed = this.files.changedSince(discovery.at);
     if (changed && changed.length === 0) return true;
-    const holds = discovery.tree.log!.stillValid(this.files, changed) && [...discovery.texts].every(([file, text]) => this.files.text(file) === text);
+    const holds = discovery.tree.log!.stillValid(this.files, changed);
     if (holds) discovery.at = this.files.generation;
     return holds;
   }
 
-  /** Reads of discovery, noted so that a change to them is seen. */
-  private discoveryText(file: string): string | undefined {
-    const text = this.files.text(file);
-    this.discovery?.texts.set(file, text);
-    return text;
-  }
-
   get scanNotes(): string[] {
-    return this.scans.flatMap((s) => s.notes);
-  }
-
-  private pyprojectConfig(dir: string, scan: WorkspaceScan): Partial<DjswapConfig> {
-    // The nearest pyproject.toml at or above the project folder, inside the workspace.
-    let current = dir;
-    for (;;) {
-      const candidate = path.join(current, 'pyproject.toml');
-      if (scan.pyprojects.includes(candidate)) {
-        const text = this.discoveryText(candidate);
-        if (text !== undefined) {
-          const config = readPyprojectConfig(text, path.relative(process.cwd(), candidate) || candidate);
-          if (config) return config;
-        }
-      }
-      if (current === scan.root || path.dirname(current) === current) return {};
-      current = path.dirname(current);
-    }
-  }
-
-  private projectsOf(scan: WorkspaceScan): ProjectEntry[] {
-    const out: ProjectEntry[] = [];
-    const make = (root: string, settingsModule: string | undefined, source: ProjectConfig['settingsSource'], manageFile?: string, pathEntries: string[] = []): ProjectEntry => {
-      const fromPyproject = this.pyprojectConfig(root, scan);
-      const options = mergeConfig(fromPyproject, this.overrides);
-      const sourceRoots = [root, ...pathEntries.map((p) => path.resolve(root, p))];
-      const src = path.join(root, 'src');
-      if (this.discovery!.tree.kind(src) === 'dir' && !sourceRoots.includes(src)) sourceRoots.push(src);
-      let chosen = settingsModule;
-      let chosenSource = source;
-      if (this.overrides.settingsModule) {
-        chosen = this.overrides.settingsModule;
-        chosenSource = 'configuration';
-      } else if (!chosen && fromPyproject.settingsModule) {
-        chosen = fromPyproject.settingsModule;
-        chosenSource = 'pyproject.toml';
-      } else if (!chosen && this.env.DJANGO_SETTINGS_MODULE) {
-        chosen = this.env.DJANGO_SETTINGS_MODULE;
-        chosenSource = 'environment';
-      }
-      const sitePackages = [...scan.sitePackages, ...options.sitePackages.map((p) => path.resolve(root, p))];
-      const within = (f: string) => !path.relative(root, f).startsWith('..');
-      return {
-        config: { root, manageFile, settingsModule: chosen, settingsSource: chosenSource, sourceRoots: unique(sourceRoots), sitePackages: unique(sitePackages) },
-        options,
-        pythonFiles: scan.pythonFiles.filter(within),
-      };
-    };
-    for (const manageFile of scan.manageFiles) {
-      const parsed = this.discovery!.tree.parse(manageFile);
-      const facts = parsed ? readManagePy(parsed) : { pathEntries: [] };
-      // manage.py may hand over to a module of the project (`from awx import manage`): look there too.
-      if (!facts.settingsModule && parsed) {
-        for (const imp of parsed.module.imports) {
-          const module = imp.kind === 'from' ? imp.module : imp.names[0]?.name;
-          if (!module || imp.level > 0) continue;
-          for (const candidate of [path.join(path.dirname(manageFile), ...module.split('.'), '__init__.py'), path.join(path.dirname(manageFile), ...module.split('.')) + '.py']) {
-            const imported = this.discovery!.tree.kind(candidate) === 'file' ? this.discovery!.tree.parse(candidate) : undefined;
-            const found = imported ? readManagePy(imported).settingsModule : undefined;
-            if (found) facts.settingsModule = found;
-          }
-          if (facts.settingsModule) break;
-        }
-      }
-      out.push(make(path.dirname(manageFile), facts.settingsModule, 'manage.py', manageFile, facts.pathEntries));
-    }
-    if (out.length > 0) return out;
-    const rootConfig = this.pyprojectConfig(scan.root, scan);
-    if (this.overrides.settingsModule || rootConfig.settingsModule || this.env.DJANGO_SETTINGS_MODULE) {
-      return [make(scan.root, undefined, 'pyproject.toml')];
-    }
-    if (scan.settingsFiles.length === 1) {
-      const relative = path.relative(scan.root, scan.settingsFiles[0]).replace(/\.py$/, '');
-      const parts = relative.split(path.sep);
-      if (parts.every((p) => /^[A-Za-z_]\w*$/.test(p))) return [make(scan.root, parts.join('.'), 'settings.py')];
-    }
-    return [];
+    return [...this.scans.flatMap((s) => s.notes), ...(this.discovery?.notes ?? [])];
   }
 
   /**
@@ -333,7 +253,7 @@ export class Workspace {
       const loaded = this.histories.get(entry.config.root);
       const history = loaded && 'applied' in loaded ? loaded : undefined;
       if (loaded && 'error' in loaded) result.notes.push(loaded.error);
-      for (const note of history?.notes ?? []) result.notes.push(`${path.relative(process.cwd(), history!.location)}: ${note}`);
+      for (const note of history?.notes ?? []) result.notes.push(`${path.relative(this.displayRoot, history!.location)}: ${note}`);
       const built = this.build(entry, history);
       const { project } = built;
       const summary: ProjectSummary = (built.summary ??= {
@@ -346,7 +266,7 @@ export class Workspace {
         migrations: [...project.migrations.values()].filter((m) => m.origin !== 'builtin').length,
       });
       result.projects.push({ config: entry.config, project, options: entry.options, summary });
-      for (const problem of project.problems) result.notes.push(`${path.relative(process.cwd(), entry.config.root) || '.'}: ${problem}`);
+      for (const problem of project.problems) result.notes.push(`${path.relative(this.displayRoot, entry.config.root) || '.'}: ${problem}`);
       for (const diagnostic of this.runRules(built, entry, onlyRules)) {
         const key = `${diagnostic.code}|${diagnostic.file}|${diagnostic.span.start}|${diagnostic.span.end}|${diagnostic.message}`;
         if (seen.has(key)) continue;
@@ -354,7 +274,7 @@ export class Workspace {
         result.diagnostics.push(diagnostic);
       }
     }
-    for (const [file, reason] of this.files.skipped) result.notes.push(`${path.relative(process.cwd(), file)}: ${reason}`);
+    for (const [file, reason] of this.files.skipped) result.notes.push(`${path.relative(this.displayRoot, file)}: ${reason}`);
     for (const note of this.scanNotes) result.notes.push(note);
     result.diagnostics.sort(compareDiagnostics);
     return result;
