@@ -66,6 +66,13 @@ function runProject(entry, dir, options) {
   return { ...result, projects: report.projects, counts, informationByCode: sortedObject(informationByCode), findings };
 }
 
+/** HEAD of a git checkout, or undefined for a plain copy of the tree. */
+function checkedOutCommit(dir) {
+  if (!fs.existsSync(path.join(dir, '.git'))) return undefined;
+  const git = spawnSync('git', ['-C', dir, 'rev-parse', 'HEAD'], { encoding: 'utf8' });
+  return git.status === 0 ? git.stdout.trim() : undefined;
+}
+
 function sortedObject(object) {
   return Object.fromEntries(Object.entries(object).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
@@ -167,6 +174,8 @@ function main() {
       if (before) next.projects[entry.name] = before;
       continue;
     }
+    const checkedOut = checkedOutCommit(dir);
+    if (checkedOut && checkedOut !== entry.commit) console.log(`${pad(entry.name, 30)} note: checked out at ${checkedOut}, the list pins ${entry.commit}`);
     const result = runProject(entry, dir, options);
     const judged = withVerdicts(result, before, other.projects[entry.name]);
     console.log(summaryLine(entry, { ...judged, seconds: result.seconds }));
