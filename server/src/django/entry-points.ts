@@ -20,6 +20,8 @@ export interface ModuleNaming {
 export interface StartupFacts {
   /** The settings module named through DJANGO_SETTINGS_MODULE. */
   settings?: ModuleNaming;
+  /** The django-configurations class (DJANGO_CONFIGURATION), when set as a literal. */
+  configuration?: string;
   /** `settings.configure(...)`: the settings are the call's keywords. */
   configureCall?: Location;
   /** Folders added to sys.path, relative to the file's folder. */
@@ -41,6 +43,7 @@ export function isLiteral(naming: ModuleNaming): boolean {
 export function readStartupFile(parsed: ParsedFile): StartupFacts {
   const facts: StartupFacts = { pathEntries: [], imports: [] };
   const strings = stringAssignments(parsed.module.statements);
+  const paths = pathAssignments(parsed.module.statements, parsed.path);
   const name = (expr: PyExpr) => facts.settings ?? (facts.settings = moduleNaming(expr, parsed.text, strings));
   forEachStatement(parsed.module.statements, (s) => {
     if (s.kind === 'assign') {
@@ -52,7 +55,10 @@ export function readStartupFile(parsed: ParsedFile): StartupFacts {
       forEachExpr(expr, (e) => {
         if (e.k !== 'call') return;
         const callee = dottedName(e.fn) ?? '';
-        if (/(^|\.)environ\.setdefault$|(^|\.)putenv$/.test(callee) && e.args[0]?.k === 'str' && e.args[0].value === VARIABLE && e.args[1]) name(e.args[1]);
+        if (/(^|\.)environ\.setdefault$|(^|\.)putenv$/.test(callee) && e.args[0]?.k === 'str' && e.args[1]) {
+          if (e.args[0].value === VARIABLE) name(e.args[1]);
+          else if (e.args[0].value === 'DJANGO_CONFIGURATION' && e.args[1].k === 'str') facts.configuration ??= e.args[1].value;
+        }
         if (/(^|\.)environ\.update$/.test(callee)) {
           const keyword = e.keywords.find((k) => k.name === VARIABLE);
           if (keyword) name(keyword.value);
@@ -60,8 +66,12 @@ export function readStartupFile(parsed: ParsedFile): StartupFacts {
         if (/(^|\.)settings\.configure$/.test(callee) && (e.keywords.length > 0 || e.starred)) facts.configureCall ??= { file: parsed.path, span: e.span };
         if (/(^|\.)sys\.path\.(insert|append)$/.test(callee)) {
           const argument = callee.endsWith('insert') ? e.args[1] : e.args[0];
-          const segments = argument ? pathSegments(argument) : [];
-          if (segments.length > 0) facts.pathEntries.push(path.join(...segments));
+          const evaluated = argument ? pathValue(argument, parsed.path, paths) : undefined;
+          if (evaluated) facts.pathEntries.push(path.relative(path.dirname(parsed.path), evaluated) || '.');
+          else {
+            const segments = argument ? pathSegments(argument) : [];
+            if (segments.length > 0) facts.pathEntries.push(path.join(...segments));
+          }
         }
       });
     }
@@ -140,6 +150,62 @@ export function moduleNaming(expr: PyExpr, text: string, strings: Map<string, st
   };
   const value = pattern(expr).replace(/\*+/g, '*');
   return { pattern: value, completions, written: written.length > 80 ? `${written.slice(0, 77)}...` : written };
+}
+
+/** Names bound to paths at the top level (`BASE_DIR = Path(__file__).resolve().parent`), in order. */
+function pathAssignments(statements: PyStatement[], file: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const s of statements) {
+    if (s.kind !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name') continue;
+    const value = pathValue(s.value, file, out);
+    if (value) out.set(s.targets[0].id, value);
+  }
+  return out;
+}
+
+/**
+ * The folder a path expression names, computed from `__file__`: `os.path.dirname(os.path.abspath(__file__))`,
+ * `Path(__file__).resolve().parent.parent / "src"`, `os.path.join(BASE_DIR, "apps")`; undefined otherwise.
+ */
+export function pathValue(expr: PyExpr, file: string, names: Map<string, string> = new Map(), depth = 0): string | undefined {
+  if (depth > 32) return undefined;
+  const inner = (e: PyExpr) => pathValue(e, file, names, depth + 1);
+  switch (expr.k) {
+    case 'name':
+      return expr.id === '__file__' ? file : names.get(expr.id);
+    case 'str':
+      return undefined;
+    case 'attr': {
+      const object = inner(expr.object);
+      return object !== undefined && expr.attr === 'parent' ? path.dirname(object) : undefined;
+    }
+    case 'binop': {
+      if (expr.op !== '/') return undefined;
+      const left = inner(expr.left);
+      const right = expr.right.k === 'str' ? expr.right.value : undefined;
+      return left !== undefined && right !== undefined ? path.join(left, right) : undefined;
+    }
+    case 'call': {
+      const callee = dottedName(expr.fn) ?? '';
+      if (expr.fn.k === 'attr' && ['resolve', 'absolute', 'expanduser'].includes(expr.fn.attr)) return inner(expr.fn.object);
+      const last = callee.split('.').pop();
+      if (last === 'Path' || last === 'PurePath' || last === 'str' || /(^|\.)path\.(abspath|realpath|normpath)$/.test(callee)) {
+        return expr.args.length === 1 ? inner(expr.args[0]) : undefined;
+      }
+      if (/(^|\.)path\.dirname$/.test(callee) && expr.args.length === 1) {
+        const value = inner(expr.args[0]);
+        return value === undefined ? undefined : path.dirname(value);
+      }
+      if (/(^|\.)path\.join$/.test(callee) && expr.args.length > 0) {
+        const head = inner(expr.args[0]);
+        const rest = expr.args.slice(1).map((a) => (a.k === 'str' ? a.value : undefined));
+        return head === undefined || rest.some((r) => r === undefined) ? undefined : path.join(head, ...(rest as string[]));
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /** The literal folder names in a path expression: `os.path.join(BASE_DIR, "apps")`, `BASE / "src"`. */

@@ -32,6 +32,8 @@ export interface GraphNodeInput {
   dependencies: ({ key: MigrationKey; kind: 'dependency' | 'swappable'; setting?: string } | null)[];
   runBefore: (MigrationKey | null)[];
   replaces: MigrationKey[];
+  /** Its dependencies are not all known (`[...] + app_settings.EXTRA`): edges may be missing. */
+  partial?: boolean;
 }
 
 export type GraphProblem =
@@ -77,12 +79,16 @@ export class MigrationGraph {
   private readonly byApp = new Map<string, Set<MigrationKey>>();
   private readonly dummies = new Map<MigrationKey, { origin: MigrationKey; index: number; kind: 'parent' | 'child' }[]>();
 
+  /** Apps with a migration whose dependencies are not all known. */
+  private readonly partialApps = new Set<string>();
+
   constructor(
     inputs: GraphNodeInput[],
     private readonly options: GraphOptions,
   ) {
     const byKey = new Map<MigrationKey, GraphNodeInput>();
     for (const input of inputs) {
+      if (input.partial) this.partialApps.add(input.app);
       const key = keyOf(input.app, input.name);
       byKey.set(key, input);
       this.nodes.set(key, { key, app: input.app, name: input.name, parents: new Set(), children: new Set() });
@@ -313,6 +319,8 @@ export class MigrationGraph {
     for (const [app, leaves] of leavesByApp) {
       if (leaves.length < 2) continue;
       if (leaves.some((leaf) => cutOff.has(leaf))) continue;
+      // Dependencies djswap cannot read may join the branches: two leaves prove nothing then.
+      if (this.partialApps.has(app)) continue;
       const names = leaves.map((k) => splitKey(k)[1]).sort();
       this.problems.push({
         kind: 'conflict',

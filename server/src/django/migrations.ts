@@ -4,8 +4,8 @@ import { swapperSettingName, topLevelClasses } from './models';
 import type { ModuleScope } from './modules';
 import { classifyTarget, relationCall, settingReference, type RelationCall, type SettingVia } from './references';
 
-/** One entry of `dependencies`, `run_before` or `replaces`. */
-export type DependencyEntry =
+/** One entry of `dependencies`, `run_before` or `replaces`; `conditional` when it sits in one arm of `x if c else y`. */
+export type DependencyEntry = (
   | { kind: 'key'; app: string; name: string; span: Span; nameSpan: Span }
   /** `migrations.swappable_dependency(settings.X)` (or a helper's attribute, e.g. oauth2_settings). */
   | { kind: 'swappable'; setting: string; via: SettingVia; span: Span; argumentSpan: Span }
@@ -13,7 +13,8 @@ export type DependencyEntry =
   | { kind: 'swappable-literal'; app: string; label: string; span: Span }
   /** `swapper.dependency("app", "Model")`. */
   | { kind: 'swapper'; setting: string; defaultLabel: string; span: Span }
-  | { kind: 'unknown'; span: Span };
+  | { kind: 'unknown'; span: Span }
+) & { conditional?: boolean };
 
 export interface MigrationField {
   name: string;
@@ -44,8 +45,10 @@ export interface ListAttribute {
   statementSpan: Span;
   /** The list expression. */
   valueSpan: Span;
-  /** The value is not a literal list: its entries are not known. */
+  /** The value is not one literal list: it cannot be edited in place. */
   opaque: boolean;
+  /** Some entries are not known (`[...] + app_settings.EXTRA`): what is listed is not all there is. */
+  partial: boolean;
 }
 
 export interface MigrationFileFacts {
@@ -115,10 +118,41 @@ export function extractMigration(scope: ModuleScope): MigrationFileFacts {
 
 function readList(s: Extract<PyStatement, { kind: 'assign' }>, scope: ModuleScope): ListAttribute {
   const value = s.value;
-  if (value.k !== 'list' && value.k !== 'tuple') {
-    return { entries: [], statementSpan: s.span, valueSpan: value.span, opaque: true };
+  if (value.k === 'list' || value.k === 'tuple') {
+    return { entries: value.items.map((item) => readDependency(item, scope)), statementSpan: s.span, valueSpan: value.span, opaque: false, partial: false };
   }
-  return { entries: value.items.map((item) => readDependency(item, scope)), statementSpan: s.span, valueSpan: value.span, opaque: false };
+  // `[...] + EXTRA`, `([...] if c else []) + [...]`: the literal parts are known, the rest is not.
+  const entries: DependencyEntry[] = [];
+  let partial = false;
+  const walk = (e: PyExpr, conditional: boolean): void => {
+    if (e.k === 'list' || e.k === 'tuple') {
+      for (const item of e.items) {
+        if (item.k === 'starred') {
+          walk(item.value, conditional);
+          continue;
+        }
+        const entry = readDependency(item, scope);
+        entries.push(conditional ? { ...entry, conditional } : entry);
+      }
+    } else if (e.k === 'binop' && e.op === '+') {
+      walk(e.left, conditional);
+      walk(e.right, conditional);
+    } else if (e.k === 'unknown' && isConditionalExpression(e, scope.file.text)) {
+      walk(e.children![0], true);
+      walk(e.children![2], true);
+    } else {
+      partial = true;
+    }
+  };
+  walk(value, false);
+  return { entries, statementSpan: s.span, valueSpan: value.span, opaque: true, partial };
+}
+
+/** `a if c else b`: the summary keeps it as an unknown expression with three children. */
+function isConditionalExpression(e: Extract<PyExpr, { k: 'unknown' }>, text: string): boolean {
+  const parts = e.children;
+  if (!parts || parts.length !== 3) return false;
+  return /^\s*if\b/.test(text.slice(parts[0].span.end, parts[1].span.start)) && /^\s*else\b/.test(text.slice(parts[1].span.end, parts[2].span.start));
 }
 
 export function readDependency(expr: PyExpr, scope: ModuleScope): DependencyEntry {

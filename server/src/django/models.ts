@@ -113,7 +113,14 @@ export interface AppConfigFacts {
   label?: string;
   default?: boolean;
   span: Span;
+  /** A base from another module that may set what this class does not: its qualified name. */
+  inheritsFrom?: string;
+  /** A config class imported into the module rather than defined there (Django counts those too). */
+  imported?: boolean;
 }
+
+/** Classes from other modules taken for AppConfig subclasses by their name (`ModelSearchAppConfig`). */
+const CONFIG_NAME = /Config$/;
 
 /** AppConfig subclasses of an apps.py module (bases followed within the module). */
 export function extractAppConfigs(scope: ModuleScope): AppConfigFacts[] {
@@ -126,7 +133,10 @@ export function extractAppConfigs(scope: ModuleScope): AppConfigFacts[] {
       if (configNames.has(cls.name)) continue;
       const isConfig = cls.bases.some((b) => {
         const q = scope.qualify(b);
-        return (q !== undefined && APP_CONFIG_BASES.has(q)) || (b.k === 'name' && configNames.has(b.id));
+        if (q !== undefined && APP_CONFIG_BASES.has(q)) return true;
+        if (b.k === 'name' && configNames.has(b.id)) return true;
+        // A base from another package (`class SearchConfig(ModelSearchAppConfig)`): an AppConfig by its name.
+        return q !== undefined && !q.startsWith(`${scope.moduleName}.`) && CONFIG_NAME.test(q);
       });
       if (isConfig) {
         configNames.add(cls.name);
@@ -138,6 +148,11 @@ export function extractAppConfigs(scope: ModuleScope): AppConfigFacts[] {
   for (const cls of classes) {
     if (!configNames.has(cls.name)) continue;
     const facts: AppConfigFacts = { className: cls.name, qualified: `${scope.moduleName}.${cls.name}`, span: cls.span };
+    for (const base of cls.bases) {
+      const q = scope.qualify(base);
+      if (q && !APP_CONFIG_BASES.has(q) && !(base.k === 'name' && configNames.has(base.id))) facts.inheritsFrom ??= q;
+      else if (base.k === 'name' && configNames.has(base.id)) facts.inheritsFrom ??= `${scope.moduleName}.${base.id}`;
+    }
     for (const s of cls.body) {
       if (s.kind !== 'assign' || s.targets.length !== 1 || s.targets[0].k !== 'name') continue;
       const attr = s.targets[0].id;
@@ -146,6 +161,11 @@ export function extractAppConfigs(scope: ModuleScope): AppConfigFacts[] {
       else if (attr === 'default' && s.value.k === 'const') facts.default = s.value.value === true;
     }
     out.push(facts);
+  }
+  // Django's automatic choice looks at every class the module holds, imported ones included.
+  for (const [bound, binding] of scope.bindings) {
+    if (binding.kind !== 'qualified' || !CONFIG_NAME.test(bound) || APP_CONFIG_BASES.has(binding.name) || configNames.has(bound)) continue;
+    out.push({ className: bound, qualified: binding.name, span: { start: 0, end: 0 }, inheritsFrom: binding.name, imported: true });
   }
   return out;
 }

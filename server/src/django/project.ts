@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { dottedName, forEachExpr, forEachStatement, statementExprs, type PyExpr } from '../syntax/python';
 import { MigrationGraph, keyOf, type GraphNodeInput, type MigrationKey } from './graph';
 import type { AppliedHistory } from './history';
 import {
@@ -13,7 +12,7 @@ import {
   type SwappableSpec,
 } from './knowledge';
 import { extractMigration, isMigrationFileName, type DependencyEntry, type MigrationFileFacts } from './migrations';
-import { extractAppConfigs, extractClasses, type AppConfigFacts, type ClassFacts, type RelationField } from './models';
+import { extractAppConfigs, extractClasses, type AppConfigFacts, type ClassFacts } from './models';
 import { ModuleResolver, ModuleScope } from './modules';
 import { evaluateInlineSettings, evaluateSettings, type SettingAssignment, type SettingsModel, type StaticValue } from './settings';
 import { ReadLog, RecordingTree } from './reads';
@@ -75,6 +74,8 @@ export interface ProjectConfig {
   settingsReason?: string;
   /** Other settings modules the project's files name (tests, production, other candidates). */
   otherSettings?: string[];
+  /** The django-configurations class whose attributes are the settings (DJANGO_CONFIGURATION). */
+  configuration?: string;
   /** `settings.configure(...)` whose keywords are the settings, when no module is named. */
   inlineSettings?: Location;
   /** Folders on the import path, most important first. */
@@ -101,6 +102,8 @@ export interface AppInfo {
   migrationsDir?: string;
   /** Why the app has no migrations package, in Django's terms. */
   migrationsNote?: string;
+  /** The label is djswap's guess (an app or an AppConfig base it cannot read): it proves nothing. */
+  labelGuessed?: boolean;
 }
 
 export interface ModelInfo {
@@ -265,7 +268,7 @@ export class DjangoProject {
       this.tree.log = reads;
       if (config.manageFile) this.files.set(config.manageFile, { path: config.manageFile, role: 'manage' });
       this.settings = config.settingsModule
-        ? evaluateSettings(config.settingsModule, this.resolver, this.tree)
+        ? evaluateSettings(config.settingsModule, this.resolver, this.tree, config.configuration)
         : config.inlineSettings
         ? evaluateInlineSettings(config.inlineSettings, this.resolver.moduleName(config.inlineSettings.file) ?? 'conftest', this.resolver, this.tree)
         : {
@@ -366,7 +369,7 @@ export class DjangoProject {
       const existing = this.appsByLabel.get(app.label);
       if (existing) {
         // A label djswap guessed (an app it cannot read) proves no clash.
-        if (existing.origin !== 'unknown' && app.origin !== 'unknown') this.problems.push(`Application labels aren't unique, duplicates: ${app.label}`);
+        if (!existing.labelGuessed && !app.labelGuessed) this.problems.push(`Application labels aren't unique, duplicates: ${app.label}`);
         continue;
       }
       this.apps.push(app);
@@ -384,28 +387,49 @@ export class DjangoProject {
     const asModule = this.resolver.resolve(entry);
     if (asModule?.dir) {
       // A package: its apps.py may hold the AppConfig Django picks automatically (3.2+).
-      const configs = this.appConfigsOf(entry);
-      const chosen = configs.length === 1 ? configs[0] : configs.find((c) => c.default);
-      const name = chosen?.name ?? entry;
-      const label = chosen?.label ?? name.split('.').pop()!;
-      return this.withMigrations({ label, name, entry, entryLocation, config: chosen, dir: this.resolver.resolve(name)?.dir ?? asModule.dir, origin: this.originOf(asModule.root), known: builtinAppByLabel(label) });
+      const chosen = chooseAppConfig(this.appConfigsOf(entry));
+      const config = chosen && this.completeConfig(chosen);
+      // An imported config whose name djswap cannot read names the app it is written for, not this one.
+      const name = config?.name ?? entry;
+      const label = config?.label ?? name.split('.').pop()!;
+      const labelKnown = !config || config.label !== undefined || !config.inheritsFrom || config.baseRead === true;
+      return this.withMigrations({ label, name, entry, entryLocation, config, labelGuessed: !labelKnown || undefined, dir: this.resolver.resolve(name)?.dir ?? asModule.dir, origin: this.originOf(asModule.root), known: builtinAppByLabel(label) });
     }
     const dot = entry.lastIndexOf('.');
     if (dot > 0) {
       const configModule = entry.slice(0, dot);
       const className = entry.slice(dot + 1);
-      const config = this.appConfigsOf(configModule).find((c) => c.className === className);
-      if (config) {
-        const name = config.name ?? configModule.replace(/\.apps$/, '');
+      const found = this.appConfigsOf(configModule).find((c) => c.className === className);
+      const config = found && this.completeConfig(found);
+      if (config?.name) {
+        const name = config.name;
         const label = config.label ?? name.split('.').pop()!;
         const appModule = this.resolver.resolve(name);
-        return this.withMigrations({ label, name, entry, entryLocation, config, dir: appModule?.dir, origin: appModule ? this.originOf(appModule.root) : 'workspace', known: builtinAppByLabel(label) });
+        const labelGuessed = config.label === undefined && config.inheritsFrom !== undefined && config.baseRead !== true;
+        return this.withMigrations({ label, name, entry, entryLocation, config, labelGuessed: labelGuessed || undefined, dir: appModule?.dir, origin: appModule ? this.originOf(appModule.root) : 'unknown', known: builtinAppByLabel(label) });
+      }
+      if (config && !config.inheritsFrom) {
+        // A config that sets no name: Django refuses it (ImproperlyConfigured); its module's package is the best guess.
+        const name = configModule.replace(/\.apps$/, '');
+        const appModule = this.resolver.resolve(name);
+        return this.withMigrations({ label: config.label ?? name.split('.').pop()!, name, entry, entryLocation, config, dir: appModule?.dir, origin: appModule ? this.originOf(appModule.root) : 'unknown', known: builtinAppByLabel(config.label ?? name.split('.').pop()!) });
       }
     }
     if (known) return this.withMigrations({ label: known.label, name: known.module, entry, entryLocation, origin: 'builtin', known });
-    // A package outside the workspace that djswap knows nothing of.
+    // A package outside the workspace that djswap knows nothing of: its label is a guess.
     const name = /\.apps\.[A-Z]\w*$/.test(entry) ? entry.replace(/\.apps\.[A-Z]\w*$/, '') : entry;
-    return { label: name.split('.').pop()!, name, entry, entryLocation, origin: 'unknown', migrations: 'unknown' };
+    return { label: name.split('.').pop()!, name, entry, entryLocation, origin: 'unknown', migrations: 'unknown', labelGuessed: true };
+  }
+
+  /** An AppConfig with the name and label it inherits from bases djswap can read filled in. */
+  private completeConfig(config: AppConfigFacts, depth = 0): AppConfigFacts & { baseRead?: boolean } {
+    if ((config.name && config.label) || !config.inheritsFrom || depth > 8) return config;
+    const dot = config.inheritsFrom.lastIndexOf('.');
+    const scope = dot > 0 ? this.scopeOf(config.inheritsFrom.slice(0, dot)) : undefined;
+    const base = scope ? memo(appConfigMemo, scope, () => extractAppConfigs(scope)).find((c) => c.className === config.inheritsFrom!.slice(dot + 1) && !c.imported) : undefined;
+    if (!base) return config;
+    const parent = this.completeConfig(base, depth + 1);
+    return { ...config, name: config.name ?? parent.name, label: config.label ?? parent.label, baseRead: parent.inheritsFrom ? (parent as { baseRead?: boolean }).baseRead : true };
   }
 
   private appConfigsOf(appModule: string): AppConfigFacts[] {
@@ -770,7 +794,9 @@ export class DjangoProject {
       inputs.push({
         app: migration.app,
         name: migration.name,
-        dependencies: (migration.dependencies?.entries ?? []).map((e) => this.resolveDependency(e)),
+        partial: migration.dependencies?.partial,
+        // One arm of `x if c else y` naming an app that is not installed is the arm that does not run.
+        dependencies: (migration.dependencies?.entries ?? []).map((e) => (e.conditional && e.kind === 'key' && !this.appsByLabel.has(e.app) ? null : this.resolveDependency(e))),
         runBefore: (migration.runBefore?.entries ?? []).map((e) => (e.kind === 'key' ? keyOf(e.app, e.name) : null)),
         replaces: (migration.replaces?.entries ?? []).flatMap((e) => (e.kind === 'key' ? [keyOf(e.app, e.name)] : [])),
       });
@@ -845,7 +871,7 @@ export class DjangoProject {
    * from their module names, and an AppConfig may set another.
    */
   get unreadApps(): AppInfo[] {
-    return this.apps.filter((a) => a.origin === 'unknown');
+    return this.apps.filter((a) => a.origin === 'unknown' || a.labelGuessed);
   }
 
   /** Why an app label that matches no installed app may still be installed; undefined when it cannot be. */
@@ -896,6 +922,17 @@ export class DjangoProject {
   swappableForLabel(label: string): SwappableState | undefined {
     return this.swappables.find((s) => sameLabel(s.defaultLabel, label) || (s.value !== undefined && sameLabel(s.value, label)));
   }
+}
+
+/**
+ * The AppConfig Django picks from an apps module (3.2+): the one candidate not saying `default = False`,
+ * else the one saying `default = True`; none when that does not single one out.
+ */
+function chooseAppConfig(configs: AppConfigFacts[]): AppConfigFacts | undefined {
+  const eligible = configs.filter((c) => c.default !== false);
+  if (eligible.length === 1) return eligible[0];
+  const defaults = eligible.filter((c) => c.default === true);
+  return defaults.length === 1 ? defaults[0] : undefined;
 }
 
 function knownModelInfo(app: KnownApp, known: KnownModel): ModelInfo {

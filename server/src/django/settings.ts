@@ -10,9 +10,9 @@ import type { Location, ParsedFile, SourceTree } from './source';
  */
 export type StaticValue =
   | { kind: 'str'; value: string; origin?: Location; fromEnvironment?: string }
-  | { kind: 'num'; value: number }
-  | { kind: 'bool'; value: boolean }
-  | { kind: 'none' }
+  | { kind: 'num'; value: number; fromEnvironment?: string }
+  | { kind: 'bool'; value: boolean; fromEnvironment?: string }
+  | { kind: 'none'; fromEnvironment?: string }
   | { kind: 'list'; items: StaticValue[]; origin?: Location; conditional?: boolean }
   | { kind: 'dict'; entries: Map<string, StaticValue>; origin?: Location }
   /** A file-system path built from `__file__` (`Path(__file__).resolve().parent.parent / "db.sqlite3"`). */
@@ -41,16 +41,26 @@ export interface SettingsModel {
   /** Star imports that could not be followed: names may come from there. */
   unresolvedStarImports: string[];
   problems: string[];
+  /** The class whose attributes are the settings (django-configurations, `Settings.load_settings(__name__)`). */
+  settingsClass?: string;
 }
 
 const unknown = (reason: string, origin?: Location): StaticValue => ({ kind: 'unknown', reason, origin });
 
 type Env = Map<string, SettingAssignment>;
 
+/** Where a function's evaluated body keeps what it returns. */
+const RETURNED = '<return>';
+
 /** How deep star imports may chain before the evaluator gives up (hostile input: self-imports). */
 const MAX_IMPORT_DEPTH = 16;
 
-export function evaluateSettings(moduleName: string, resolver: ModuleResolver, tree: SourceTree): SettingsModel {
+/**
+ * `configuration`: the class django-configurations loads (DJANGO_CONFIGURATION), when the project names
+ * one; settings classes copied into the module by a call like `Settings.load_settings(__name__)` are
+ * found without it.
+ */
+export function evaluateSettings(moduleName: string, resolver: ModuleResolver, tree: SourceTree, configuration?: string): SettingsModel {
   const evaluator = new SettingsEvaluator(resolver, tree);
   const resolved = resolver.resolve(moduleName);
   const model: SettingsModel = {
@@ -71,6 +81,13 @@ export function evaluateSettings(moduleName: string, resolver: ModuleResolver, t
     return model;
   }
   model.values = env;
+  const settingsClass = evaluator.settingsClass(resolved.file, configuration);
+  if (settingsClass) {
+    model.settingsClass = settingsClass.name;
+    for (const [name, assignment] of evaluator.classAttributes(settingsClass)) if (/^[A-Z][A-Z0-9_]*$/.test(name)) env.set(name, assignment);
+  } else if (configuration) {
+    model.problems.push(`the configuration class ${configuration} (DJANGO_CONFIGURATION) was not found in ${moduleName}`);
+  }
   model.files = [...evaluator.files];
   model.unresolvedStarImports = [...evaluator.unresolvedStarImports];
   for (const problem of evaluator.problems) model.problems.push(problem);
@@ -109,7 +126,18 @@ export function evaluateInlineSettings(call: Location, moduleName: string, resol
   return model;
 }
 
+/** A class statement of a settings module, with the module it was read in. */
+interface ClassDefinition {
+  name: string;
+  statement: Extract<PyStatement, { kind: 'class' }>;
+  context: ModuleContext;
+  env: Env;
+}
+
 class SettingsEvaluator {
+  /** Classes each evaluated module defines or imports, by the name they have there. */
+  private readonly classes = new Map<string, Map<string, ClassDefinition>>();
+  private readonly attributes = new Map<ClassDefinition, Env>();
   readonly files = new Set<string>();
   readonly unresolvedStarImports = new Set<string>();
   readonly problems: string[] = [];
@@ -144,6 +172,65 @@ class SettingsEvaluator {
     return env;
   }
 
+  private classesOf(file: string): Map<string, ClassDefinition> {
+    let map = this.classes.get(file);
+    if (!map) this.classes.set(file, (map = new Map()));
+    return map;
+  }
+
+  /**
+   * The class whose attributes become the settings: the one a module-level call hands `__name__` to
+   * (`Settings.load_settings(__name__)`), else the django-configurations class named by DJANGO_CONFIGURATION.
+   */
+  settingsClass(file: string, configuration?: string): ClassDefinition | undefined {
+    const classes = this.classes.get(file);
+    if (!classes) return undefined;
+    const parsed = this.tree.parse(file);
+    for (const s of parsed?.module.statements ?? []) {
+      if (s.kind !== 'expr' || s.value.k !== 'call' || s.value.fn.k !== 'attr' || s.value.fn.object.k !== 'name') continue;
+      if (!s.value.args.some((a) => a.k === 'name' && a.id === '__name__')) continue;
+      const found = classes.get(s.value.fn.object.id);
+      if (found) return found;
+    }
+    return configuration ? classes.get(configuration) : undefined;
+  }
+
+  /** A class's attributes, bases first: assignments, and methods without arguments (properties) by what they return. */
+  classAttributes(definition: ClassDefinition, seen = new Set<ClassDefinition>()): Env {
+    const cached = this.attributes.get(definition);
+    if (cached) return cached;
+    const attributes: Env = new Map();
+    if (seen.has(definition) || seen.size > MAX_IMPORT_DEPTH) return attributes;
+    seen.add(definition);
+    const { statement, context } = definition;
+    for (const base of [...statement.bases].reverse()) {
+      const name = base.k === 'name' ? base.id : undefined;
+      const parent = name ? this.classes.get(context.parsed.path)?.get(name) : undefined;
+      if (parent) for (const [key, value] of this.classAttributes(parent, seen)) attributes.set(key, value);
+    }
+    // The body sees the module's names and what the class set so far.
+    const scope: Env = new Map([...definition.env, ...attributes]);
+    for (const member of statement.body) {
+      if (member.kind === 'def') {
+        if (!/^[A-Z][A-Z0-9_]*$/.test(member.name)) continue;
+        const local: Env = new Map(scope);
+        local.delete(RETURNED);
+        this.block(member.body, local, context, false);
+        const returned = local.get(RETURNED);
+        const value = returned?.conditional ? unknown(`${member.name} returns different values depending on conditions`) : returned?.value ?? unknown(`${member.name}() returns nothing known`);
+        const assignment: SettingAssignment = { name: member.name, value, location: { file: context.parsed.path, span: member.span }, valueSpan: member.nameSpan, conditional: false };
+        attributes.set(member.name, assignment);
+        scope.set(member.name, assignment);
+        continue;
+      }
+      const before = new Map(scope);
+      this.statement(member, scope, context, false);
+      for (const [key, value] of scope) if (before.get(key) !== value) attributes.set(key, value);
+    }
+    this.attributes.set(definition, attributes);
+    return attributes;
+  }
+
   /**
    * Returns false when an import failed inside a `try` (the handler then runs). Outside a `try`
    * the failure is recorded and evaluation goes on, to keep what can still be known.
@@ -152,7 +239,7 @@ class SettingsEvaluator {
     for (const s of statements) {
       if (this.statement(s, env, context, conditional)) continue;
       if (inTry) return false;
-      if (s.kind === 'import') {
+      if (s.kind === 'import' && !conditional) {
         const line = context.parsed.lines.position(s.span.start).line + 1;
         this.problems.push(`${context.parsed.path}:${line} imports a module that does not exist: Django would fail to load these settings (ImportError)`);
       }
@@ -192,8 +279,14 @@ class SettingsEvaluator {
       case 'import':
         return this.importStatement(s, env, context, conditional);
       case 'class':
+        this.classesOf(context.parsed.path).set(s.name, { name: s.name, statement: s, context, env });
+        env.set(s.name, { name: s.name, value: unknown(`${s.name} is a class`), location: origin(s.span), valueSpan: s.nameSpan, conditional });
+        return true;
+      case 'return':
+        env.set(RETURNED, { name: RETURNED, value: s.value ? this.value(s.value, env, context) : { kind: 'none' }, location: origin(s.span), valueSpan: s.span, conditional });
+        return true;
       case 'def':
-        env.set(s.name, { name: s.name, value: unknown(`${s.name} is a ${s.kind === 'class' ? 'class' : 'function'}`), location: origin(s.span), valueSpan: s.nameSpan, conditional });
+        env.set(s.name, { name: s.name, value: unknown(`${s.name} is a function`), location: origin(s.span), valueSpan: s.nameSpan, conditional });
         return true;
       case 'if': {
         const test = this.truth(s.test, env, context);
@@ -203,7 +296,7 @@ class SettingsEvaluator {
         const whenFalse = new Map(env);
         this.block(s.body, whenTrue, context, true);
         this.block(s.orelse, whenFalse, context, true);
-        mergeBranches(env, whenTrue, whenFalse, s.test);
+        mergeBranches(env, whenTrue, whenFalse);
         return true;
       }
       case 'try': {
@@ -221,9 +314,13 @@ class SettingsEvaluator {
         this.block(s.finalbody, env, context, conditional);
         return true;
       }
-      case 'block':
-        this.block(s.body, env, context, true);
+      case 'block': {
+        // A loop body runs any number of times, maybe none: what it sets is merged as a branch.
+        const ran = new Map(env);
+        this.block(s.body, ran, context, true);
+        mergeBranches(env, ran, new Map(env));
         return true;
+      }
       default:
         return true;
     }
@@ -257,6 +354,8 @@ class SettingsEvaluator {
     if (!resolved && imp.level > 0) return false; // `from .local import *` style imports of a missing file
     for (const n of imp.names) {
       const bound = n.alias ?? n.name;
+      const importedClass = resolved?.file ? this.classes.get(resolved.file)?.get(n.name) : undefined;
+      if (importedClass) this.classesOf(context.parsed.path).set(bound, importedClass);
       const fromSource = sourceEnv?.get(n.name);
       env.set(bound, fromSource ?? { name: bound, value: unknown(`imported from ${module}`), location: origin, valueSpan: n.span, conditional });
     }
@@ -323,6 +422,8 @@ class SettingsEvaluator {
       return inner === undefined ? undefined : !inner;
     }
     const value = this.value(expr, env, context);
+    // A default from the environment is not the value in every environment.
+    if ('fromEnvironment' in value && value.fromEnvironment) return undefined;
     switch (value.kind) {
       case 'bool':
         return value.value;
@@ -331,8 +432,7 @@ class SettingsEvaluator {
       case 'num':
         return value.value !== 0;
       case 'str':
-        // A default from the environment is not the value in every environment.
-        return value.fromEnvironment ? undefined : value.value.length > 0;
+        return value.value.length > 0;
       case 'list':
         return value.conditional ? undefined : value.items.length > 0;
       default:
@@ -442,6 +542,11 @@ class SettingsEvaluator {
       if (!fallback) return unknown(`read from the environment variable ${variable ?? '?'} without a default`, origin);
       return fromEnvironment(this.value(fallback, env, context), variable);
     }
+    // django-configurations: `values.ListValue([...])` is its default where the environment sets nothing.
+    if (/(^|\.)values\.\w*Value$/.test(callee)) {
+      const fallback = first ?? expr.keywords.find((k) => k.name === 'default')?.value;
+      return fallback ? fromEnvironment(this.value(fallback, env, context), 'DJANGO_' + (callee.split('.').pop() ?? '')) : unknown(`${callee}() without a default`, origin);
+    }
     // env("X", default=...), env.str("X", default=...), config("X", default=...) (django-environ, decouple, environs)
     const defaultKeyword = expr.keywords.find((k) => k.name === 'default');
     if (variable && defaultKeyword && /^[A-Z][A-Z0-9_]*$/.test(variable)) {
@@ -466,8 +571,9 @@ interface ModuleContext {
   depth: number;
 }
 
+/** A default read from the environment: the value where the variable is not set, not in every environment. */
 function fromEnvironment(value: StaticValue, variable: string | undefined): StaticValue {
-  if (value.kind === 'str' && variable) return { ...value, fromEnvironment: variable };
+  if ((value.kind === 'str' || value.kind === 'bool' || value.kind === 'num' || value.kind === 'none') && variable) return { ...value, fromEnvironment: variable };
   return value;
 }
 
@@ -486,7 +592,7 @@ function add(left: StaticValue, right: StaticValue): StaticValue {
  * After `if <unknown>:`, a name set the same way on both paths keeps its value; lists extended on
  * either path keep every item, marked conditional; anything else becomes unknown.
  */
-function mergeBranches(env: Env, whenTrue: Env, whenFalse: Env, test: PyExpr): void {
+function mergeBranches(env: Env, whenTrue: Env, whenFalse: Env): void {
   const names = new Set([...whenTrue.keys(), ...whenFalse.keys()]);
   for (const name of names) {
     const a = whenTrue.get(name);
@@ -499,9 +605,24 @@ function mergeBranches(env: Env, whenTrue: Env, whenFalse: Env, test: PyExpr): v
     }
     const changed = (a !== before ? a : b)!;
     const other = a !== before ? b : a;
+    // `INSTALLED_APPS = list(dict.fromkeys(INSTALLED_APPS))` in a loop over plugins: what was known stays
+    // known, and the list may hold more.
+    const known = [a, b].find((x) => x?.value.kind === 'list');
+    const unknownSide = [a, b].find((x) => x?.value.kind === 'unknown');
+    if (known && unknownSide && known.value.kind === 'list') {
+      env.set(name, { ...known, value: { ...known.value, items: [...known.value.items, unknown(unknownSide.value.kind === 'unknown' ? unknownSide.value.reason : '')], conditional: true }, conditional: true });
+      continue;
+    }
     if (changed.value.kind === 'list' && (!other || other.value.kind === 'list')) {
       const items = [...(other?.value.kind === 'list' ? other.value.items : [])];
-      for (const item of changed.value.items) if (!items.some((i) => sameValue(i, item))) items.push(item);
+      // Keyed, not compared pairwise: settings lists can hold 100,000 items.
+      const present = new Set(items.map(scalarKey).filter((k) => k !== undefined));
+      for (const item of changed.value.items) {
+        const key = scalarKey(item);
+        if (key !== undefined && present.has(key)) continue;
+        if (key !== undefined) present.add(key);
+        items.push(item);
+      }
       env.set(name, { ...changed, value: { ...changed.value, items, conditional: true }, conditional: true });
       continue;
     }
@@ -510,7 +631,20 @@ function mergeBranches(env: Env, whenTrue: Env, whenFalse: Env, test: PyExpr): v
       value: unknown(`set only when a condition holds that is not known statically`, changed.value.kind === 'str' ? changed.value.origin : undefined),
       conditional: true,
     });
-    void test;
+  }
+}
+
+/** A string that equal scalar values share; undefined for values that are not compared. */
+function scalarKey(value: StaticValue): string | undefined {
+  switch (value.kind) {
+    case 'str':
+    case 'num':
+    case 'bool':
+      return `${value.kind}:${String(value.value)}`;
+    case 'none':
+      return 'none';
+    default:
+      return undefined;
   }
 }
 

@@ -54,6 +54,8 @@ interface StartPoint {
   /** The folder it runs from: the first entry of sys.path. */
   dir: string;
   naming?: ModuleNaming;
+  /** The django-configurations class it sets. */
+  configuration?: string;
   configureCall?: Location;
   /** Folders it puts on sys.path (absolute). */
   pathEntries: string[];
@@ -144,6 +146,7 @@ class Discovery {
           settingsReason: this.reason(chosen.point, chosen.settings?.module, chosen.settings?.others ?? []),
           otherSettings: others.filter((m) => m !== chosen.settings?.module),
           inlineSettings: chosen.settings ? undefined : chosen.point.configureCall,
+          configuration: this.input.env.DJANGO_CONFIGURATION ?? group.find((e) => e.point.configuration)?.point.configuration,
           sourceRoots: unique(group.flatMap((e) => e.sourceRoots)),
         }),
       );
@@ -220,7 +223,7 @@ class Discovery {
     const source: SettingsSource = kind === 'manage.py' ? (naming && !isLiteral(naming) ? 'manage.py (computed)' : 'manage.py') : kind;
     const rank = RANK[source as keyof typeof RANK] ?? RANK.script;
     // settings.configure() in a test setup: its keywords are the settings (when no module is named).
-    return [{ source, rank, file, dir: kind === 'script' ? this.repositoryRootOf(dir) : dir, naming, configureCall: naming ? undefined : facts.configureCall, pathEntries, where }];
+    return [{ source, rank, file, dir: kind === 'script' ? this.repositoryRootOf(dir) : dir, naming, configuration: facts.configuration, configureCall: naming ? undefined : facts.configureCall, pathEntries, where }];
   }
 
   private fromConfigFile(file: string): StartPoint[] {
@@ -339,7 +342,7 @@ class Discovery {
 
   private entry(
     root: string,
-    found: Pick<ProjectConfig, 'manageFile' | 'settingsModule' | 'settingsSource' | 'settingsReason' | 'otherSettings' | 'inlineSettings'> & { sourceRoots: string[] },
+    found: Pick<ProjectConfig, 'manageFile' | 'settingsModule' | 'settingsSource' | 'settingsReason' | 'otherSettings' | 'inlineSettings' | 'configuration'> & { sourceRoots: string[] },
   ): ProjectEntry {
     const fromPyproject = this.nearestConfig(root);
     const options = mergeConfig(fromPyproject, this.input.overrides);

@@ -466,9 +466,6 @@ function identityOf(value: object): number {
   return id;
 }
 
-function unique<T>(list: T[]): T[] {
-  return [...new Set(list)];
-}
 
 export function compareDiagnostics(a: EngineDiagnostic, b: EngineDiagnostic): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;

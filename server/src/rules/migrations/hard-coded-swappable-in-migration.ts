@@ -107,6 +107,8 @@ function missingSwappableDependencies(
     if (hard) settings.add(hard.state.setting);
   }
   const entries = migration.dependencies?.entries ?? [];
+  // Dependencies djswap cannot read may hold the swappable one: nothing can be said.
+  if (migration.dependencies?.partial) return { findings: out, settings: flaggedSettings };
   for (const setting of settings) {
     const state = project.swappable(setting);
     if (!state?.inUse || state.value === undefined || !state.value.includes('.')) continue;
