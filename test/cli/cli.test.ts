@@ -20,7 +20,25 @@ describe('djswap CLI', () => {
     assert.equal(result.code, 1, result.stderr);
     const report = JSON.parse(result.stdout);
     assert.equal(report.version, 1);
-    assert.deepEqual(report.projects, [{ root: 'examples/mysite', settings: 'examples/mysite/mysite/settings.py', apps: 10, models: 5, migrations: 4 }]);
+    assert.deepEqual(report.projects, [
+      {
+        root: 'examples/mysite',
+        settings: 'examples/mysite/mysite/settings.py',
+        apps: 10,
+        models: 5,
+        migrations: 4,
+        settingsModule: 'mysite.settings',
+        settingsSource: 'manage.py',
+        settingsReason: 'named in examples/mysite/manage.py',
+        otherSettings: [],
+        appsUnread: [],
+        appsIncomplete: false,
+        unknownSettings: [],
+        unverified: [],
+        blind: null,
+      },
+    ]);
+    assert.deepEqual(report.notes, []);
     const swp101 = report.diagnostics.find((d: { code: string }) => d.code === 'SWP101');
     assert.deepEqual(
       { ...swp101, message: undefined },
@@ -106,7 +124,7 @@ describe('djswap CLI', () => {
     }
     const other = run(['check', 'examples/mysite/accounts', '--select', 'SWP101']);
     assert.equal(other.code, 0);
-    assert.match(other.stdout, /^All checks passed! \(\d+ files checked\)\n$/);
+    assert.match(other.stdout, /^All checks passed! \(\d+ files checked\)\n\nProject examples\/mysite: settings `mysite\.settings` \(named in examples\/mysite\/manage\.py\); 10 apps, 5 models, 4 migrations checked\.\n$/);
   });
 });
 

@@ -33,11 +33,11 @@ describe('djswap check --fix, --diff, --unsafe-fixes', () => {
   it('--fix --unsafe-fixes leaves a project that checks clean, and is byte-identical on a second run', async () => {
     const first = djswapProcess(['check', '--fix', '--unsafe-fixes', '--select', 'SWP101'], copy);
     assert.equal(first.code, 0, first.stdout + first.stderr);
-    assert.match(first.stdout, /^Fixed 4 problems in 1 file:\n {2}shop\/models\.py \(SWP101 ×4\)\nAll checks passed! \(6 files checked\)\n$/);
+    assert.match(first.stdout, /^Fixed 4 problems in 1 file:\n {2}shop\/models\.py \(SWP101 ×4\)\nAll checks passed! \(6 files checked\)\n\nProject \.: settings `config\.settings` \(named in manage\.py\); 5 apps, 3 models, 2 migrations checked\.\n$/);
     const fixed = treeBytes(copy);
     const again = djswapProcess(['check', '--fix', '--unsafe-fixes', '--select', 'SWP101'], copy);
     assert.equal(again.code, 0);
-    assert.equal(again.stdout, 'All checks passed! (6 files checked)\n');
+    assert.equal(again.stdout, 'All checks passed! (6 files checked)\n\nProject .: settings `config.settings` (named in manage.py); 5 apps, 3 models, 2 migrations checked.\n');
     assert.deepEqual(treeBytes(copy), fixed);
     const check = djswapProcess(['check', '--select', 'SWP101'], copy);
     assert.equal(check.code, 0);

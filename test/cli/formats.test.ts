@@ -81,7 +81,7 @@ describe('djswap check: output formats', () => {
     const run = await djswap([...CHECK, '--unsafe-fixes']);
     assert.match(run.stdout, /^SWP101 \[\*\] `shop\.Order\.paid_by`/m);
     assert.match(run.stdout, /help: Replace with settings\.AUTH_USER_MODEL \(unsafe fix\)\n/);
-    assert.match(run.stdout, /\[\*\] 5 fixable with `djswap check --fix --unsafe-fixes`\.\n$/);
+    assert.match(run.stdout, /\[\*\] 5 fixable with `djswap check --fix --unsafe-fixes`\.\n\nProject /);
   });
 
   it('text in colour: severities coloured, information dimmed; no colour unless asked', async () => {
@@ -101,7 +101,7 @@ describe('djswap check: output formats', () => {
     assert.equal(run.code, 1);
     assert.equal(run.stderr, '');
     const report = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(report), ['version', 'projects', 'diagnostics', 'summary']);
+    assert.deepEqual(Object.keys(report), ['version', 'projects', 'notes', 'diagnostics', 'summary']);
     for (const d of report.diagnostics) {
       assert.deepEqual(Object.keys(d), ['code', 'name', 'severity', 'message', 'file', 'line', 'column', 'endLine', 'endColumn', 'fix']);
     }
@@ -183,9 +183,10 @@ describe('djswap check: output formats', () => {
     const lines = run.stdout.trimEnd().split('\n');
     assert.deepEqual(
       lines.map((l) => l.split(' ')[0]),
-      ['::warning', '::error', '::error', '::notice', '::error', 'djswap:'],
+      ['::notice', '::notice', '::warning', '::error', '::error', '::notice', '::error', 'djswap:'],
     );
-    assert.equal(lines[5], 'djswap: 3 errors, 1 warning, 1 information in 9 files checked.');
+    assert.match(lines[0], /^::notice title=djswap::Project test\/fixtures\/cli\/site: settings `config\.settings` \(named in test\/fixtures\/cli\/site\/manage\.py\)/);
+    assert.equal(lines[7], 'djswap: 3 errors, 1 warning, 1 information in 9 files checked.');
     snapshot('github.snap', run.stdout);
   });
 

@@ -68,7 +68,7 @@ describeEachBackend('finding projects the way they are run', (parser) => {
         root: '',
         settings: 'tower.settings.development',
         source: 'manage.py (computed)',
-        reason: 'manage.py (through tower/__init__.py) computes `"tower.settings.%s" % MODE`; chose `tower.settings.development` of `tower.settings.development`, `tower.settings.production`',
+        reason: 'computed in manage.py (through tower/__init__.py) as `"tower.settings.%s" % MODE`; chose `tower.settings.development` of `tower.settings.development`, `tower.settings.production`',
         others: ['tower.settings.production'],
       },
     ]);
@@ -104,7 +104,7 @@ describeEachBackend('finding projects the way they are run', (parser) => {
     const { projects, result, rel } = discover(parser(), 'pytest-pythonpath');
     assert.deepEqual(
       projects.map((p) => [p.root, p.settings, p.source, p.reason]),
-      [['', 'site2.settings', 'pytest', 'pytest.ini (pytest.ini [pytest]) names it']],
+      [['', 'site2.settings', 'pytest', 'named in pytest.ini [pytest]']],
     );
     const project = result.projects[0].project;
     assert.deepEqual(project.apps.filter((a) => a.dir).map((a) => [a.label, rel(a.dir)]), [['widgets_core', 'widgets']]);
@@ -115,7 +115,7 @@ describeEachBackend('finding projects the way they are run', (parser) => {
     const { projects, result } = discover(parser(), 'configure-conftest');
     assert.deepEqual(
       projects.map((p) => [p.root, p.settings, p.source, p.reason]),
-      [['', undefined, 'script', 'tests/conftest.py calls settings.configure()']],
+      [['', undefined, 'script', 'settings.configure() in tests/conftest.py']],
     );
     assert.deepEqual(
       result.projects[0].project.apps.map((a) => a.label),

@@ -6,6 +6,7 @@ import { fixToFixpoint, type FixRun } from '../engine/fixes';
 import { nodeFileSystem } from '../engine/fs';
 import { RecordingFileSystem } from '../engine/recording-fs';
 import { Workspace, type AnalysisResult, type EngineDiagnostic, type ProjectSummary } from '../engine/workspace';
+import { describeCoverage } from '../engine/coverage';
 import { RULES } from '../rules/registry';
 import { loadPythonParser } from '../syntax/parser';
 import { unifiedDiff } from './diff';
@@ -40,10 +41,16 @@ export interface CheckOptions {
   cacheDir?: string;
 }
 
+/** Something the user should know that is not a finding; warnings say the check saw less than asked. */
+interface Note {
+  level: 'warning' | 'note';
+  message: string;
+}
+
 /** What a check found, before it is rendered: all a cached run needs. */
 interface CheckReport {
   diagnostics: EngineDiagnostic[];
-  notes: string[];
+  notes: Note[];
   projects: { summary: ProjectSummary }[];
   /** How many files the reported projects hold, within the paths given. */
   files: number;
@@ -325,7 +332,11 @@ export async function check(paths: string[], options: CheckOptions, environment:
   let diagnostics = report(result.diagnostics);
   const projectFiles = [...new Set(result.projects.flatMap((p) => [...p.project.files.keys()]))].filter(targets.inScope);
   const disabled = workspace.discover().length > 0 && result.projects.length === 0;
-  const notes = [...(disabled ? [DISABLED] : result.projects.length === 0 ? [NO_PROJECT] : []), ...result.notes];
+  const notes: Note[] = [
+    ...(disabled ? [{ level: 'note' as const, message: DISABLED }] : result.projects.length === 0 ? [{ level: 'warning' as const, message: NO_PROJECT }] : []),
+    ...result.projects.flatMap((p) => (p.summary.coverage.blind ? [{ level: 'warning' as const, message: `${displayPath(p.summary.root, cwd) || '.'}: nothing could be checked: ${p.summary.coverage.blind}` }] : [])),
+    ...result.notes.map((message) => ({ level: 'note' as const, message })),
+  ];
   const found = (list: EngineDiagnostic[]): CheckReport => ({ diagnostics: list, notes, projects: result.projects.map((p) => ({ summary: p.summary })), files: projectFiles.length });
   if (cache && recording) {
     const problem = cache.store(found(diagnostics), recording.reads(), workspace.gitConsulted ? targets.roots : []);
@@ -378,26 +389,30 @@ function render(
   };
   switch (options.format) {
     case 'json':
-      for (const note of notes) say(`djswap: note: ${note}\n`);
+      for (const note of notes) say(`djswap: ${note.level}: ${note.message}\n`);
       if (fixed && fixed.applied.length > 0) say(`djswap: fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}\n`);
       output.out(JSON.stringify(jsonReport(report, diagnostics, text, cwd, report.files, performance.now() - started), null, 2) + '\n');
       break;
     case 'sarif': {
       if (fixed && fixed.applied.length > 0) say(`djswap: fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}\n`);
-      const sarifNotes = notes.map((message) => ({ level: message === NO_PROJECT ? ('warning' as const) : ('note' as const), message }));
-      const log = sarifReport({ rules: RULES, diagnostics, text, base: reportBase(env, cwd), version: version(), notes: sarifNotes });
+      const coverage = report.projects.map((p) => ({ level: 'note' as const, message: describeCoverage(p.summary.coverage, (f) => displayPath(f, cwd)).join('\n') }));
+      const log = sarifReport({ rules: RULES, diagnostics, text, base: reportBase(env, cwd), version: version(), notes: [...notes, ...coverage] });
       output.out(JSON.stringify(log, null, 2) + '\n');
       break;
     }
     case 'github': {
       if (fixed && fixed.applied.length > 0) say(`djswap: fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}\n`);
-      const githubNotes = notes.map((message) => ({ level: message === NO_PROJECT ? ('warning' as const) : ('notice' as const), message }));
-      output.out(githubReport({ diagnostics, text, base: reportBase(env, cwd), notes: options.quiet ? [] : githubNotes }));
+      const githubNotes = [
+        ...notes.map((n) => ({ level: n.level === 'warning' ? ('warning' as const) : ('notice' as const), message: n.message })),
+        ...report.projects.map((p) => ({ level: 'notice' as const, message: describeCoverage(p.summary.coverage, (f) => displayPath(f, cwd)).join('\n') })),
+      ];
+      // What was not checked is said even with --quiet: a green run must not hide it.
+      output.out(githubReport({ diagnostics, text, base: reportBase(env, cwd), notes: options.quiet ? githubNotes.filter((n) => n.level === 'warning') : githubNotes }));
       if (!options.quiet) output.out(plainSummary(diagnostics, report.files));
       break;
     }
     default:
-      for (const note of notes) say(`djswap: note: ${note}\n`);
+      for (const note of notes) say(`djswap: ${note.level}: ${note.message}\n`);
       output.out(
         renderText({
           diagnostics,
@@ -411,6 +426,11 @@ function render(
           fixed,
         }),
       );
+      if (!options.quiet && !options.statistics) {
+        const lines = report.projects.flatMap((p) => describeCoverage(p.summary.coverage, (f) => displayPath(f, cwd)));
+        const warnings = notes.filter((n) => n.level === 'warning').map((n) => `Warning: ${n.message}`);
+        if (lines.length + warnings.length > 0) output.out(`\n${[...warnings, ...lines].join('\n')}\n`);
+      }
   }
   const { errors, warnings } = counts(diagnostics);
   return options.exitZero ? 0 : errors + warnings > 0 ? 1 : 0;

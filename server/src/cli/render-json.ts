@@ -4,7 +4,26 @@ import { counts, displayPath, Positions } from './output';
 /** The `--format json` contract (design §5): paths relative to the working directory, 1-based lines and character columns. */
 export interface JsonReport {
   version: 1;
-  projects: { root: string; settings: string | null; apps: number; models: number; migrations: number }[];
+  projects: {
+    root: string;
+    settings: string | null;
+    apps: number;
+    models: number;
+    migrations: number;
+    /** How the settings were found, and what could not be checked. */
+    settingsModule: string | null;
+    settingsSource: string;
+    settingsReason: string | null;
+    otherSettings: string[];
+    appsUnread: string[];
+    appsIncomplete: boolean;
+    unknownSettings: { name: string; reason: string }[];
+    unverified: { code: string; reason: string; count: number }[];
+    /** Why nothing could be checked, when nothing could. */
+    blind: string | null;
+  }[];
+  /** What the user should know that is not a finding: no project found, files not read. */
+  notes: { level: 'warning' | 'note'; message: string }[];
   diagnostics: {
     code: string;
     name: string;
@@ -21,7 +40,7 @@ export interface JsonReport {
 }
 
 export function jsonReport(
-  result: { projects: { summary: ProjectSummary }[] },
+  result: { projects: { summary: ProjectSummary }[]; notes: { level: 'warning' | 'note'; message: string }[] },
   diagnostics: EngineDiagnostic[],
   text: (file: string) => string | undefined,
   cwd: string,
@@ -38,7 +57,17 @@ export function jsonReport(
       apps: p.summary.apps,
       models: p.summary.models,
       migrations: p.summary.migrations,
+      settingsModule: p.summary.settingsModule ?? null,
+      settingsSource: p.summary.settingsSource,
+      settingsReason: p.summary.coverage.settingsReason ?? null,
+      otherSettings: p.summary.coverage.otherSettings,
+      appsUnread: p.summary.coverage.appsUnread,
+      appsIncomplete: p.summary.coverage.appsIncomplete,
+      unknownSettings: p.summary.coverage.unknownSettings,
+      unverified: p.summary.coverage.unverified,
+      blind: p.summary.coverage.blind ?? null,
     })),
+    notes: result.notes,
     diagnostics: diagnostics.map((d) => ({
       code: d.code,
       name: d.name,

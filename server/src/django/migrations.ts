@@ -273,6 +273,10 @@ function findGetModelCalls(statements: PyStatement[]): GetModelCall[] {
 }
 
 /** Migration module names Django loads from a migrations package (pkgutil.iter_modules rules). */
+/**
+ * A module the migration loader loads: `pkgutil.iter_modules` yields every `.py` file, hyphens and
+ * all (import_module finds `0005_remove-version-alias`), and the loader skips names starting with `_` or `~`.
+ */
 export function isMigrationFileName(fileName: string): boolean {
-  return fileName.endsWith('.py') && !/^[_~.]/.test(fileName) && /^[A-Za-z_0-9][\w]*\.py$/.test(fileName);
+  return /^[^_~.][^/]*\.py$/.test(fileName) && !fileName.slice(0, -3).includes('.');
 }

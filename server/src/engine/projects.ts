@@ -13,6 +13,7 @@ import type { ProjectConfig, SettingsSource } from '../django/project';
 import type { Location, SourceTree } from '../django/source';
 import { ConfigError, djswapTable, mergeConfig, readPyproject, type DjswapConfig } from './config';
 import type { WorkspaceScan } from './discovery';
+import { interpreterSitePackages, venvOfSitePackages, venvSitePackages } from './environment';
 import { readIni } from './ini';
 
 /**
@@ -328,14 +329,18 @@ class Discovery {
     return { module: ranked[0], file, others: ranked.slice(1) };
   }
 
+  /** "named in manage.py", "named in tox.ini [testenv] setenv", "computed in manage.py (through x/__init__.py) as ...". */
   private reason(point: StartPoint, module: string | undefined, candidates: string[]): string {
-    const where = `${this.show(point.file)}${point.where !== path.basename(point.file) ? ` (${point.where})` : ''}`;
-    if (point.configureCall && !module) return `${where} calls settings.configure()`;
-    if (point.source === 'configuration') return 'the configured settings module';
+    const file = this.show(point.file);
+    const base = path.basename(point.file);
+    const detail = point.where === base ? '' : point.where.startsWith(base) ? point.where.slice(base.length).trim() : point.where;
+    const place = detail ? `${file} ${detail.startsWith('through') ? `(${detail})` : detail}` : file;
+    if (point.configureCall && !module) return `settings.configure() in ${place}`;
+    if (point.source === 'configuration') return 'given by --settings or the editor';
     if (point.naming && !isLiteral(point.naming)) {
-      return `${where} computes ${code(point.naming.written)}; chose ${code(module ?? '?')}${candidates.length ? ` of ${[module, ...candidates].map((c) => code(c ?? '')).join(', ')}` : ''}`;
+      return `computed in ${place} as ${code(point.naming.written)}; chose ${code(module ?? '?')}${candidates.length ? ` of ${[module, ...candidates].map((c) => code(c ?? '')).join(', ')}` : ''}`;
     }
-    return `${where} names it`;
+    return `named in ${place}`;
   }
 
   // ---- projects ------------------------------------------------------------------------------
@@ -354,12 +359,34 @@ class Discovery {
     }
     // The repository's packages are importable when a project beside them runs (an editable install).
     sourceRoots.push(repository);
-    const sitePackages = unique([...this.scan.sitePackages, ...options.sitePackages.map((p) => path.resolve(root, p))]);
+    const sitePackages = unique([...this.environmentOf(root, options), ...options.sitePackages.map((p) => path.resolve(root, p))]);
     return {
       config: { root, ...found, sourceRoots: unique(sourceRoots), sitePackages, extraApps: options.apps },
       options,
       pythonFiles: [],
     };
+  }
+
+  /**
+   * The installed packages of the project's interpreter, read, never run: `[tool.djswap] python` (or
+   * the editor's interpreter), else `VIRTUAL_ENV`, else the virtual environments of the workspace that
+   * sit in the project's folder or one above it (a monorepo's venvs stay with their projects).
+   */
+  private environmentOf(root: string, options: DjswapConfig): string[] {
+    if (options.python) {
+      const found = interpreterSitePackages(this.tree, path.resolve(root, options.python));
+      if (found.length === 0) this.notes.push(`${this.show(root)}: no site-packages found for the interpreter ${options.python}; installed packages are not read`);
+      return found;
+    }
+    const fromEnvironment = this.input.env.VIRTUAL_ENV;
+    if (fromEnvironment && path.isAbsolute(fromEnvironment)) {
+      const found = venvSitePackages(this.tree, fromEnvironment);
+      if (found.length > 0) return found;
+    }
+    return this.scan.sitePackages.filter((site) => {
+      const venv = venvOfSitePackages(site);
+      return within(root, path.dirname(venv)) || within(venv, root);
+    });
   }
 
   private configuredRoots(dir: string, config: Partial<DjswapConfig>): string[] {

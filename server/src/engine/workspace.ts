@@ -12,6 +12,8 @@ import type { PythonParser, Span } from '../syntax/tree';
 import { ruleEnabled, type DjswapConfig } from './config';
 import { scanWorkspace, type WorkspaceScan } from './discovery';
 import { discoverProjects, type ProjectEntry } from './projects';
+import { projectCoverage, type ProjectCoverage } from './coverage';
+import { installedDistribution } from './environment';
 import { loadHistory } from './history';
 import { SettingHistory, type SettingChange } from './setting-history';
 import type { AppliedHistory } from '../django/history';
@@ -60,6 +62,8 @@ export interface ProjectSummary {
   apps: number;
   models: number;
   migrations: number;
+  /** What was checked and what could not be. */
+  coverage: ProjectCoverage;
 }
 
 export interface AnalysisResult {
@@ -93,7 +97,6 @@ interface BuiltProject {
   checkedAt: number;
   /** By rule code, or rule code and file for rules that check files one at a time. */
   units: Map<string, RuleUnit>;
-  summary?: ProjectSummary;
 }
 
 /** One rule's diagnostics on the project or on one file, with what they were computed from. */
@@ -102,6 +105,8 @@ interface RuleUnit {
   reads: ReadLog;
   checkedAt: number;
   diagnostics: EngineDiagnostic[];
+  /** Errors and warnings held back for an unknown premise: the premise of each. */
+  unverified: string[];
 }
 
 export class Workspace {
@@ -256,18 +261,22 @@ export class Workspace {
       for (const note of history?.notes ?? []) result.notes.push(`${path.relative(this.displayRoot, history!.location)}: ${note}`);
       const built = this.build(entry, history);
       const { project } = built;
-      const summary: ProjectSummary = (built.summary ??= {
+      const held: string[] = [];
+      const diagnostics = this.runRules(built, entry, onlyRules, held);
+      const coverage = projectCoverage(entry.config, project, countHeld(held));
+      const summary: ProjectSummary = {
         root: entry.config.root,
         settingsModule: entry.config.settingsModule,
         settingsFile: project.settings.file,
         settingsSource: entry.config.settingsSource,
-        apps: project.apps.length,
-        models: project.models.filter((m) => m.origin !== 'builtin').length,
-        migrations: [...project.migrations.values()].filter((m) => m.origin !== 'builtin').length,
-      });
+        apps: coverage.apps,
+        models: coverage.models,
+        migrations: coverage.migrations,
+        coverage,
+      };
       result.projects.push({ config: entry.config, project, options: entry.options, summary });
       for (const problem of project.problems) result.notes.push(`${path.relative(this.displayRoot, entry.config.root) || '.'}: ${problem}`);
-      for (const diagnostic of this.runRules(built, entry, onlyRules)) {
+      for (const diagnostic of diagnostics) {
         const key = `${diagnostic.code}|${diagnostic.file}|${diagnostic.span.start}|${diagnostic.span.end}|${diagnostic.message}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -280,7 +289,7 @@ export class Workspace {
     return result;
   }
 
-  private runRules(built: BuiltProject, entry: ProjectEntry, onlyRules?: (rule: Rule) => boolean): EngineDiagnostic[] {
+  private runRules(built: BuiltProject, entry: ProjectEntry, onlyRules: ((rule: Rule) => boolean) | undefined, held: string[]): EngineDiagnostic[] {
     const { project } = built;
     const options = entry.options;
     const relative = (file: string) => path.relative(entry.config.root, file) || path.basename(file);
@@ -332,6 +341,7 @@ export class Workspace {
         cached.checkedAt = generation;
         units.set(key, cached);
         for (const d of cached.diagnostics) out.push(d);
+        for (const reason of cached.unverified) held.push(`${rule.code}\0${reason}`);
         return;
       }
       const reads = (log = new ReadLog());
@@ -347,17 +357,26 @@ export class Workspace {
           return;
         }
         const diagnostics: EngineDiagnostic[] = [];
-        for (const finding of findings) {
-          const parsed = read(finding.file);
-          if (!parsed) continue;
+        const unverified: string[] = [];
+        for (const found of findings) {
+          const finding = this.whereUserCanAct(found, entry, project, read);
+          const parsed = finding && read(finding.file);
+          if (!finding || !parsed) continue;
+          const level = severity ?? finding.severity;
+          // A claim resting on something djswap could not know is not made; the coverage says so.
+          if (finding.unverified && level !== 'information') {
+            unverified.push(finding.unverified);
+            continue;
+          }
           const rel = path.relative(entry.config.root, finding.file).split(path.sep).join('/');
           if (ignores.some((i) => i.match(rel) && i.codes.some((c) => rule.code.startsWith(c)))) continue;
           const range = toRange(parsed.lines, finding.span);
           if (isSuppressed(this.suppressions(finding.file, parsed.text), range.start.line, rule.code)) continue;
           diagnostics.push(this.toDiagnostic(rule, finding, severity ?? finding.severity, range, entry.config.root, read));
         }
-        if (!volatile) units.set(key, { options, reads, checkedAt: generation, diagnostics });
+        if (!volatile) units.set(key, { options, reads, checkedAt: generation, diagnostics, unverified });
         for (const d of diagnostics) out.push(d);
+        for (const reason of unverified) held.push(`${rule.code}\0${reason}`);
       } finally {
         log = undefined;
       }
@@ -387,6 +406,32 @@ export class Workspace {
     }
     built.units = units;
     return out;
+  }
+
+  /**
+   * A finding in an installed package's code is shown where the user can act: on the INSTALLED_APPS
+   * entry that brings the package in, naming the distribution and the file; installed files are not
+   * edited, so it has no fix.
+   */
+  private whereUserCanAct(finding: Finding, entry: ProjectEntry, project: DjangoProject, read: (file: string) => ParsedFile | undefined): Finding | undefined {
+    const site = entry.config.sitePackages.find((dir) => isWithin(finding.file, dir));
+    if (!site) return finding;
+    const app = project.appOfFile(finding.file);
+    const anchor = app?.entryLocation ?? (project.settings.file ? { file: project.settings.file, span: { start: 0, end: 0 } } : undefined);
+    if (!anchor) return undefined;
+    const topModule = path.relative(site, finding.file).split(path.sep)[0].replace(/\.py$/, '');
+    const distribution = installedDistribution(this.files, site, topModule) ?? topModule;
+    const parsed = read(finding.file);
+    const line = parsed ? parsed.lines.position(finding.span.start).line + 1 : 0;
+    const where = `${path.relative(site, finding.file).split(path.sep).join('/')}:${line}`;
+    return {
+      ...finding,
+      file: anchor.file,
+      span: anchor.span,
+      message: `${distribution} (installed), ${where}: ${finding.message}`,
+      related: [{ file: finding.file, span: finding.span, message: `in ${distribution}` }, ...(finding.related ?? [])],
+      fix: undefined,
+    };
   }
 
   private readonly containing = new WeakMap<string[], { all: Set<string>; byNeedles: Map<string, { generation: number; members: Set<string>; files: string[] }> }>();
@@ -450,6 +495,21 @@ export class Workspace {
       project: root,
     };
   }
+}
+
+function isWithin(file: string, dir: string): boolean {
+  const relative = path.relative(dir, file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+/** `code\0reason` entries counted, in first-seen order. */
+function countHeld(held: string[]): ProjectCoverage['unverified'] {
+  const counts = new Map<string, number>();
+  for (const entry of held) counts.set(entry, (counts.get(entry) ?? 0) + 1);
+  return [...counts].map(([entry, count]) => {
+    const [code, reason] = entry.split('\0');
+    return { code, reason, count };
+  });
 }
 
 function toRange(lines: { position(offset: number): LineColumn }, span: Span): EngineRange {

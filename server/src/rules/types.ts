@@ -39,6 +39,12 @@ export interface Finding {
   severity: Severity;
   related?: RelatedInformation[];
   fix?: Fix;
+  /**
+   * A premise of the finding djswap could not establish (a setting it could not evaluate, an app it
+   * could not read), said as the end of "held back, because ...". An error or warning with one is not
+   * reported: the project's coverage counts it instead.
+   */
+  unverified?: string;
 }
 
 export interface RuleContext {
