@@ -84,6 +84,12 @@ export interface ProjectConfig {
   sitePackages: string[];
   /** INSTALLED_APPS entries stated in the configuration, for what the settings add unreadably. */
   extraApps?: string[];
+  /**
+   * The settings are a test harness (named by a test runner's configuration or a test script, or
+   * test settings of a package): the test runner creates the tables of unmigrated apps
+   * (`migrate --run-syncdb`), and the code it tests is a package for other projects.
+   */
+  testHarness?: boolean;
 }
 
 export interface AppInfo {

@@ -85,6 +85,9 @@ interface Resolved {
 
 const RANK = { configuration: 0, 'manage.py': 1, 'manage.py (computed)': 2, pytest: 3, tox: 4, script: 5, shell: 6, server: 7 } as const;
 
+/** Settings modules of a test harness: `tests.settings`, `guardian.testapp.testsettings`, `config.settings.test`. */
+const TEST_MODULE = /(^|\.)(tests?|testapp|test_app|testing|testproject|test_project|test_?settings|testsettings|settings_?tests?|tests?_?settings)(\.|$)/;
+
 /** Files that start Django besides manage.py, by name. */
 const SCRIPT_NAMES = new Set(['conftest.py', 'runtests.py', 'runtest.py', 'run_tests.py']);
 const SERVER_NAMES = new Set(['wsgi.py', 'asgi.py', 'celery.py', 'celery_app.py']);
@@ -360,8 +363,12 @@ class Discovery {
     // The repository's packages are importable when a project beside them runs (an editable install).
     sourceRoots.push(repository);
     const sitePackages = unique([...this.environmentOf(root, options), ...options.sitePackages.map((p) => path.resolve(root, p))]);
+    const testHarness =
+      ['pytest', 'tox', 'script', 'shell'].includes(found.settingsSource) ||
+      (found.settingsModule !== undefined && TEST_MODULE.test(found.settingsModule)) ||
+      (!found.manageFile && found.settingsSource !== 'settings.py');
     return {
-      config: { root, ...found, sourceRoots: unique(sourceRoots), sitePackages, extraApps: options.apps },
+      config: { root, ...found, sourceRoots: unique(sourceRoots), sitePackages, extraApps: options.apps, testHarness },
       options,
       pythonFiles: [],
     };

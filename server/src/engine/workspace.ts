@@ -6,7 +6,7 @@ import { projectSignature, sameSignature } from '../django/signature';
 import { DJANGO_SUMMARY_OPTIONS } from '../django/summary';
 import type { Location, ParsedFile } from '../django/source';
 import { RULES } from '../rules/registry';
-import type { Finding, Rule, RuleContext, Severity } from '../rules/types';
+import type { CodeRole, Finding, Rule, RuleContext, Severity } from '../rules/types';
 import type { LineColumn } from '../syntax/text';
 import type { PythonParser, Span } from '../syntax/tree';
 import { ruleEnabled, type DjswapConfig } from './config';
@@ -311,10 +311,10 @@ export class Workspace {
       },
       filesContaining: (needles) => this.filesContaining(entry, needles),
       isReusable: (file) => {
-        if (!entry.config.manageFile) return true;
-        if (entry.config.sitePackages.some((site) => !path.relative(site, file).startsWith('..'))) return true;
-        return path.relative(entry.config.root, file).startsWith('..');
+        const role = codeRole(entry.config, file);
+        return role === 'reusable' || role === 'installed';
       },
+      codeRole: (file) => codeRole(entry.config, file),
       relative,
       settingChange: (setting) => {
         volatile = true;
@@ -495,6 +495,19 @@ export class Workspace {
       project: root,
     };
   }
+}
+
+/** Folders whose code is never shipped: tests, test apps, examples, demos. */
+const TEST_FOLDER = /^(tests?|testing|testapp|test_app|tests_app|testproject|test_project|test_projects|example|examples|example_project|sandbox|demo|demos)$/;
+
+/** Whose code a file is, for how loud a finding on it should be (see RuleContext.codeRole). */
+export function codeRole(config: ProjectConfig, file: string): CodeRole {
+  if (config.sitePackages.some((site) => isWithin(file, site))) return 'installed';
+  const base = config.sourceRoots.find((root) => isWithin(file, root)) ?? config.root;
+  if (path.relative(base, file).split(path.sep).slice(0, -1).some((part) => TEST_FOLDER.test(part))) return 'test';
+  const manageDir = config.manageFile ? path.dirname(config.manageFile) : undefined;
+  if (config.testHarness || !manageDir || !isWithin(file, manageDir)) return 'reusable';
+  return 'site';
 }
 
 function isWithin(file: string, dir: string): boolean {

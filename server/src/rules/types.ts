@@ -32,6 +32,8 @@ export interface RelatedInformation extends Location {
 }
 
 /** What a rule reports; the engine adds code, name and the configured severity. */
+export type CodeRole = 'site' | 'reusable' | 'test' | 'installed';
+
 export interface Finding {
   file: string;
   span: Span;
@@ -60,6 +62,12 @@ export interface RuleContext {
    * outside the manage.py folder (a package beside the test project) or under site-packages.
    */
   isReusable(file: string): boolean;
+  /**
+   * Whose code a file is: `site` (the project's own, run by its manage.py), `reusable` (a package the
+   * project tests or ships to others), `test` (tests, test apps, examples and demos: never shipped),
+   * `installed` (an installed package under site-packages).
+   */
+  codeRole(file: string): CodeRole;
   /** Paths relative to the project root, for messages. */
   relative(path: string): string;
   /** `file:line` for messages (1-based line). */
