@@ -1,0 +1,21 @@
+from oauth2_provider.models import AbstractAccessToken, AbstractApplication, AbstractGrant, AbstractIDToken, AbstractRefreshToken
+
+
+class Application(AbstractApplication):
+    pass
+
+
+class AccessToken(AbstractAccessToken):
+    pass
+
+
+class RefreshToken(AbstractRefreshToken):
+    pass
+
+
+class IDToken(AbstractIDToken):
+    pass
+
+
+class Grant(AbstractGrant):
+    pass

@@ -1,0 +1,13 @@
+from oauth2_provider.models import AbstractAccessToken, AbstractApplication, AbstractRefreshToken
+
+
+class Application(AbstractApplication):
+    pass
+
+
+class AccessToken(AbstractAccessToken):
+    pass
+
+
+class RefreshToken(AbstractRefreshToken):
+    pass

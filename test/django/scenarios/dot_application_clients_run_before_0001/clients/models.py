@@ -1,0 +1,5 @@
+from oauth2_provider.models import AbstractApplication
+
+
+class Application(AbstractApplication):
+    pass

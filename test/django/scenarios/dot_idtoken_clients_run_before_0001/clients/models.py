@@ -1,0 +1,5 @@
+from oauth2_provider.models import AbstractIDToken
+
+
+class IDToken(AbstractIDToken):
+    pass

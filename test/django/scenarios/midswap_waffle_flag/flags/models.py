@@ -1,0 +1,5 @@
+from waffle.models import AbstractUserFlag
+
+
+class Flag(AbstractUserFlag):
+    pass

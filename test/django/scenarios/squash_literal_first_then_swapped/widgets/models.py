@@ -1,0 +1,5 @@
+from catalog.models import AbstractWidget
+
+
+class Widget(AbstractWidget):
+    pass

@@ -1,0 +1,19 @@
+import swapper
+from django.db import models
+
+
+class AbstractReview(models.Model):
+    stars = models.IntegerField(default=5)
+
+    class Meta:
+        abstract = True
+
+
+class Review(AbstractReview):
+    class Meta:
+        swappable = swapper.swappable_setting("reviews", "Review")
+
+
+class Comment(models.Model):
+    review = models.ForeignKey(swapper.get_model_name("reviews", "Review"), on_delete=models.CASCADE)
+    text = models.TextField()

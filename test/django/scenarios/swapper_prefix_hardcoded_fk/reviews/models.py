@@ -1,0 +1,16 @@
+import swapper
+from django.db import models
+
+swapper.set_app_prefix("reviews", "rv")
+
+
+class AbstractReview(models.Model):
+    stars = models.IntegerField(default=5)
+
+    class Meta:
+        abstract = True
+
+
+class Review(AbstractReview):
+    class Meta:
+        swappable = swapper.swappable_setting("reviews", "Review")

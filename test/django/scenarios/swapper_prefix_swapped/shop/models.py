@@ -1,0 +1,7 @@
+import swapper
+from django.db import models
+
+
+class Product(models.Model):
+    name = models.CharField(max_length=100)
+    review = models.ForeignKey(swapper.get_model_name("reviews", "Review"), null=True, blank=True, on_delete=models.SET_NULL)
