@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseShowMigrations } from '../../server/src/django/history';
+import { parseJsonHistory, parseShowMigrations } from '../../server/src/django/history';
 import { analyzed } from '../helpers/engine';
 import { describeEachBackend } from '../helpers/parsers';
 import { REPO, copyToTemp, removeTemp } from '../helpers/paths';
@@ -238,5 +238,25 @@ describeEachBackend('applied history (SWP306)', (parser) => {
     } finally {
       removeTemp(root);
     }
+  });
+});
+
+describe('applied migrations as JSON', () => {
+  it('reads {"applied_migrations": [[app, name], ...]} and a bare list of pairs, in order', () => {
+    assert.deepEqual(parseJsonHistory('{"note": "x", "applied_migrations": [["auth", "0001_initial"], ["blog", "0001_initial"]]}', 'h.json')?.applied, ['auth.0001_initial', 'blog.0001_initial']);
+    assert.deepEqual(parseJsonHistory('[["auth", "0001_initial"]]', 'h.json')?.applied, ['auth.0001_initial']);
+    assert.equal(parseJsonHistory('{"applied": 3}', 'h.json'), undefined);
+    assert.equal(parseJsonHistory('auth\n [X] 0001_initial\n', 'h.txt'), undefined);
+  });
+});
+
+describeEachBackend('a history.json beside manage.py', (parser) => {
+  it('is read when no database is found: the mid-project swap is reported on the setting', async () => {
+    const { result } = await analyzed(ORACLE_MIDSWAP, parser());
+    const finding = result.diagnostics.find((d) => d.code === 'SWP306');
+    assert.ok(finding, result.diagnostics.map((d) => d.code).join(', '));
+    assert.equal(path.relative(ORACLE_MIDSWAP, finding.file), path.join('project', 'settings.py'));
+    assert.equal(finding.range.start.line, 76);
+    assert.match(finding.message, /InconsistentMigrationHistory: Migration admin\.0001_initial is applied before its dependency users\.0001_initial on database 'default'\./);
   });
 });

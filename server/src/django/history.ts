@@ -46,3 +46,20 @@ export function parseShowMigrations(text: string, location: string): AppliedHist
 export function historyFromRows(rows: [string, string][], location: string): AppliedHistory {
   return { applied: rows.map(([app, name]) => keyOf(app, name)), source: 'database', location, notes: [] };
 }
+
+/**
+ * The applied migrations as JSON: `{"applied_migrations": [["app", "name"], ...]}` (the django_migrations
+ * table in id order, as the Django-verified example projects ship it) or the bare list of pairs.
+ * Undefined when the text is not such a document.
+ */
+export function parseJsonHistory(text: string, location: string): AppliedHistory | undefined {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const rows = Array.isArray(document) ? document : (document as { applied_migrations?: unknown } | null)?.applied_migrations;
+  if (!Array.isArray(rows) || !rows.every((r) => Array.isArray(r) && r.length >= 2 && typeof r[0] === 'string' && typeof r[1] === 'string')) return undefined;
+  return { ...historyFromRows(rows.map((r) => [r[0], r[1]] as [string, string]), location), source: 'database' };
+}

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { historyFromRows, parseShowMigrations, type AppliedHistory } from '../django/history';
+import { historyFromRows, parseJsonHistory, parseShowMigrations, type AppliedHistory } from '../django/history';
 import type { DjangoProject } from '../django/project';
 import type { FileSystem } from './fs';
 
@@ -14,10 +14,11 @@ export async function loadHistory(project: DjangoProject, fileSystem: FileSystem
     const file = path.resolve(project.config.root, options.historyFile);
     const bytes = fileSystem.readFile(file);
     if (!bytes) return { error: `${options.historyFile}: the showmigrations file could not be read` };
-    return parseShowMigrations(new TextDecoder().decode(bytes), file);
+    const text = new TextDecoder().decode(bytes);
+    return (/^\s*[[{]/.test(text) ? parseJsonHistory(text, file) : undefined) ?? parseShowMigrations(text, file);
   }
   const database = options.database ? path.resolve(project.config.root, options.database) : sqliteDatabaseOf(project);
-  if (!database || fileSystem.stat(database)?.kind !== 'file') return undefined;
+  if (!database || fileSystem.stat(database)?.kind !== 'file') return exportedHistory(project, fileSystem);
   const bytes = fileSystem.readFile(database);
   if (!bytes) return { error: `${database}: the database could not be read` };
   try {
@@ -26,6 +27,13 @@ export async function loadHistory(project: DjangoProject, fileSystem: FileSystem
   } catch (error) {
     return { error: `${database}: not a readable SQLite database (${error instanceof Error ? error.message : String(error)})` };
   }
+}
+
+/** A `history.json` beside manage.py holding a database's django_migrations rows (`applied_migrations`). */
+function exportedHistory(project: DjangoProject, fileSystem: FileSystem): AppliedHistory | undefined {
+  const file = path.join(project.config.root, 'history.json');
+  const bytes = fileSystem.stat(file)?.kind === 'file' ? fileSystem.readFile(file) : undefined;
+  return bytes ? parseJsonHistory(new TextDecoder().decode(bytes), file) : undefined;
 }
 
 /** DATABASES["default"]["NAME"] when the default database is SQLite and its name is statically known. */
