@@ -29,7 +29,6 @@ await Promise.all([
   build({ ...common, entryPoints: [join(root, 'client/src/extension.ts')], outfile: join(root, 'dist/client.js') }),
   build({ ...common, entryPoints: [join(root, 'server/src/lsp/start.ts')], outfile: join(root, 'dist/server.js') }),
   build({ ...common, entryPoints: [join(root, 'server/src/cli/run.ts')], outfile: join(root, 'dist/cli.js') }),
-  build({ ...common, entryPoints: [join(root, 'server/src/engine/parse-worker.ts')], outfile: join(root, 'dist/parse-worker.js') }),
 ]);
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), join(root, 'dist/tree-sitter.wasm'));
 copyFileSync(join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'), join(root, 'dist/tree-sitter-python.wasm'));

@@ -27,7 +27,6 @@ describe('the VSIX', function () {
       'dist/client.js',
       'dist/server.js',
       'dist/cli.js',
-      'dist/parse-worker.js',
       'dist/sql-wasm.wasm',
       'dist/tree-sitter.wasm',
       'dist/tree-sitter-python.wasm',

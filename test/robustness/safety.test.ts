@@ -30,10 +30,10 @@ function code(file: string): string {
 describe('safety: what the sources may do (static)', () => {
   const files = filesUnder(SERVER_SRC, '.ts');
 
-  it('no module that starts processes, opens sockets or evaluates code is imported, but for git and the parse workers', () => {
+  it('no module that starts processes or threads, opens sockets or evaluates code is imported, but for git', () => {
     const forbidden = /^(node:)?(child_process|cluster|worker_threads|vm|net|tls|dgram|dns|http|https|http2|inspector|repl|module)$/;
-    // git, for the history of a setting (SWP404); worker threads running our own parse-worker.js.
-    const allowed = new Set(['server/src/engine/git.ts: node:child_process', 'server/src/engine/parallel-parse.ts: node:worker_threads', 'server/src/engine/parse-worker.ts: node:worker_threads']);
+    // git, for the history of a setting (SWP404).
+    const allowed = new Set(['server/src/engine/git.ts: node:child_process']);
     const offenders: string[] = [];
     for (const file of files) {
       const text = code(file);
@@ -55,9 +55,6 @@ describe('safety: what the sources may do (static)', () => {
     const subcommands = [...git.matchAll(/(?:\bgit\([^,]+,\s*|execFileSync\('git',\s*)\[\s*'([a-z-]+)'/g)].map((m) => m[1]);
     assert.ok(subcommands.length >= 4, subcommands.join(' '));
     assert.deepEqual([...new Set(subcommands)].filter((c) => !['rev-parse', 'log', 'show', 'merge-base'].includes(c)), []);
-    const worker = code(path.join(SERVER_SRC, 'engine', 'parallel-parse.ts'));
-    assert.match(worker, /new Worker\(script,/);
-    assert.match(worker, /const script = path\.join\(__dirname, 'parse-worker\.js'\)/);
   });
 
   it('require() only loads the parser and TOML packages and the language server, by name; no import(), eval or Function', () => {

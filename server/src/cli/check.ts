@@ -313,7 +313,7 @@ export async function check(paths: string[], options: CheckOptions, environment:
   }
   // With a cache, every question to the file system is noted, so the next run can check them.
   const recording = cache ? new RecordingFileSystem(nodeFileSystem) : undefined;
-  const workspace = new Workspace({ roots: targets.roots, parser: await loadPythonParser(), overrides: selection.overrides, env, fs: recording, workers: recording ? 0 : undefined, displayRoot: cwd });
+  const workspace = new Workspace({ roots: targets.roots, parser: await loadPythonParser(), overrides: selection.overrides, env, fs: recording, displayRoot: cwd });
   let result: AnalysisResult;
   try {
     progress.step('djswap: looking for Django projects…');

@@ -18,9 +18,11 @@ import { loadHistory } from './history';
 import { SettingHistory, type SettingChange } from './setting-history';
 import type { AppliedHistory } from '../django/history';
 import { FileCache } from './files';
-import { parseInParallel } from './parallel-parse';
 import { nodeFileSystem, type FileSystem } from './fs';
 import { isSuppressed, suppressionsOf } from './suppressions';
+
+/** Files parsed between two turns of the event loop while a workspace is first read. */
+const PREWARM_BATCH = 32;
 
 /** Paths that settings, models, migrations and app configs usually have. */
 const LIKELY_RELEVANT = /(\/migrations\/[^/]+\.py|\/models\.py|\/models\/.+\.py|settings[^/]*\.py|\/settings\/.+\.py|\/apps\.py|\/manage\.py)$/;
@@ -83,8 +85,6 @@ export interface WorkspaceOptions {
   maxFileBytes?: number;
   /** Paths in notes are shown relative to this folder (the working directory of a command). */
   displayRoot?: string;
-  /** Worker threads for parsing a workspace (0: the main thread only); by default DJSWAP_WORKERS, else one per idle core. */
-  workers?: number;
 }
 
 /** A project as last built, and the rule results computed from it. */
@@ -191,15 +191,20 @@ export class Workspace {
   }
 
   /**
-   * Reads and parses the files a project is likely made of (settings, models, migrations, apps.py)
-   * on every core, yielding to the event loop as it goes so that requests are still answered. The
-   * analysis that follows finds them cached.
+   * Reads and parses the files a project is likely made of (settings, models, migrations, apps.py),
+   * yielding to the event loop between batches so that requests are still answered. The analysis
+   * that follows finds them cached. (Parsing on worker threads cost more CPU than it saved wall time
+   * here, and the native binding could abort the process from a worker.)
    */
   async prewarm(report: (done: number, total: number) => void = () => {}): Promise<void> {
     const entries = this.discover();
-    const candidates = [...new Set(entries.flatMap((e) => e.pythonFiles))].filter((file) => LIKELY_RELEVANT.test(file.split(path.sep).join('/')));
-    const fromEnvironment = this.env.DJSWAP_WORKERS !== undefined && /^\d+$/.test(this.env.DJSWAP_WORKERS) ? Number(this.env.DJSWAP_WORKERS) : undefined;
-    await parseInParallel(this.files, candidates, { backend: this.options.parser.backend, maxFileBytes: this.files.maxFileBytes, report, workers: this.options.workers ?? fromEnvironment });
+    const candidates = [...new Set(entries.flatMap((e) => e.pythonFiles))].filter((file) => LIKELY_RELEVANT.test(file.split(path.sep).join('/')) && !this.files.hasParsed(file));
+    for (let done = 0; done < candidates.length; done += PREWARM_BATCH) {
+      for (const file of candidates.slice(done, done + PREWARM_BATCH)) this.files.parse(file);
+      report(Math.min(done + PREWARM_BATCH, candidates.length), candidates.length);
+      // Between batches the event loop answers requests and takes in edits.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /**
