@@ -135,20 +135,25 @@ function holds(dir: string, name: string): boolean {
   }
 }
 
+/** Files that mark the folder a Python project is run or tested from. */
+const PROJECT_MARKERS = ['manage.py', 'pyproject.toml', 'setup.cfg', 'tox.ini', 'pytest.ini', 'setup.py'];
+
 /**
- * The project a folder belongs to: the nearest folder at or above it with a manage.py; else with a
- * pyproject.toml (not above the working directory); else the working directory when the folder is
- * in it, or the folder itself.
+ * The project a folder belongs to: the nearest folder at or above it with a manage.py, else with
+ * another project file (pyproject.toml, setup.cfg, tox.ini, pytest.ini, setup.py); for a folder in
+ * the working directory the search stops there. Without any: the working directory for a folder in
+ * it (a lone settings.py there), else the folder itself.
  */
 function projectRootOf(dir: string, cwd: string): string {
-  for (let current = dir; ; current = path.dirname(current)) {
-    if (holds(current, 'manage.py')) return current;
-    if (path.dirname(current) === current) break;
-  }
   const inside = within(dir, cwd);
+  const ancestors: string[] = [];
   for (let current = dir; ; current = path.dirname(current)) {
-    if (holds(current, 'pyproject.toml')) return current;
-    if (path.dirname(current) === current || (inside && current === cwd)) break;
+    ancestors.push(current);
+    if ((inside && current === cwd) || path.dirname(current) === current) break;
+  }
+  for (const markers of [['manage.py'], PROJECT_MARKERS]) {
+    const found = ancestors.find((folder) => markers.some((m) => holds(folder, m)));
+    if (found) return found;
   }
   return inside ? cwd : dir;
 }
