@@ -67,11 +67,22 @@ export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits =
   const realRoot = fs.realpath(root);
   let entries = 0;
   const stack: { dir: string; depth: number }[] = [{ dir: root, depth: 0 }];
-  while (stack.length > 0) {
-    const { dir, depth } = stack.pop()!;
+  // Folders reached through a link are walked last: the folder itself, not a link to it, is the one read.
+  const linked: { dir: string; depth: number }[] = [];
+  while (stack.length > 0 || linked.length > 0) {
+    const fromLink = stack.length === 0;
+    const { dir, depth } = fromLink ? linked.shift()! : stack.pop()!;
     const real = fs.realpath(dir);
+    if (!fromLink && depth > 0 && real !== path.join(fs.realpath(path.dirname(dir)), path.basename(dir))) {
+      linked.push({ dir, depth });
+      continue;
+    }
     if (seen.has(real)) {
-      if (depth > 0) scan.notes.push(`${dir} was skipped: it leads back to ${real} (a symbolic-link loop or a second link to the same folder)`);
+      // A second way into a folder already read; only a link back into its own ancestors is a loop.
+      const relative = path.relative(real, fs.realpath(path.dirname(dir)));
+      if (depth > 0 && (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative)))) {
+        scan.notes.push(`${dir} was skipped: it leads back to ${real}, a folder it is in (a symbolic-link loop)`);
+      }
       continue;
     }
     seen.add(real);
