@@ -5,6 +5,7 @@ import {
   BUILTIN_SWAPPABLES,
   MODEL_BASES,
   builtinAppByLabel,
+  builtinAppFor,
   builtinAppForEntry,
   type KnownApp,
   type KnownMigration,
@@ -399,7 +400,7 @@ export class DjangoProject {
       const name = config?.name ?? entry;
       const label = config?.label ?? name.split('.').pop()!;
       const labelKnown = !config || config.label !== undefined || !config.inheritsFrom || config.baseRead === true;
-      return this.withMigrations({ label, name, entry, entryLocation, config, labelGuessed: !labelKnown || undefined, dir: this.resolver.resolve(name)?.dir ?? asModule.dir, origin: this.originOf(asModule.root), known: builtinAppByLabel(label) });
+      return this.withMigrations({ label, name, entry, entryLocation, config, labelGuessed: !labelKnown || undefined, dir: this.resolver.resolve(name)?.dir ?? asModule.dir, origin: this.originOf(asModule.root), known: builtinAppFor(label, name) });
     }
     const dot = entry.lastIndexOf('.');
     if (dot > 0) {
@@ -412,13 +413,13 @@ export class DjangoProject {
         const label = config.label ?? name.split('.').pop()!;
         const appModule = this.resolver.resolve(name);
         const labelGuessed = config.label === undefined && config.inheritsFrom !== undefined && config.baseRead !== true;
-        return this.withMigrations({ label, name, entry, entryLocation, config, labelGuessed: labelGuessed || undefined, dir: appModule?.dir, origin: appModule ? this.originOf(appModule.root) : 'unknown', known: builtinAppByLabel(label) });
+        return this.withMigrations({ label, name, entry, entryLocation, config, labelGuessed: labelGuessed || undefined, dir: appModule?.dir, origin: appModule ? this.originOf(appModule.root) : 'unknown', known: builtinAppFor(label, name) });
       }
       if (config && !config.inheritsFrom) {
         // A config that sets no name: Django refuses it (ImproperlyConfigured); its module's package is the best guess.
         const name = configModule.replace(/\.apps$/, '');
         const appModule = this.resolver.resolve(name);
-        return this.withMigrations({ label: config.label ?? name.split('.').pop()!, name, entry, entryLocation, config, dir: appModule?.dir, origin: appModule ? this.originOf(appModule.root) : 'unknown', known: builtinAppByLabel(config.label ?? name.split('.').pop()!) });
+        return this.withMigrations({ label: config.label ?? name.split('.').pop()!, name, entry, entryLocation, config, dir: appModule?.dir, origin: appModule ? this.originOf(appModule.root) : 'unknown', known: builtinAppFor(config.label ?? name.split('.').pop()!, name) });
       }
     }
     if (known) return this.withMigrations({ label: known.label, name: known.module, entry, entryLocation, origin: 'builtin', known });
@@ -846,7 +847,9 @@ export class DjangoProject {
         return;
       }
       const assignment = this.settings.values.get(setting);
-      const ownerInstalled = this.appsByLabel.has(defaultLabel.split('.')[0]);
+      // A package's setting matters when that package is installed, not an app that shares its label.
+      const owner = this.appsByLabel.get(defaultLabel.split('.')[0]);
+      const ownerInstalled = owner !== undefined && (!spec || owner.known !== undefined || owner.origin === 'builtin');
       let value: string | undefined;
       if (assignment) value = assignment.value.kind === 'str' ? assignment.value.value : undefined;
       else if (this.settings.unresolvedStarImports.length === 0) value = defaultLabel;
