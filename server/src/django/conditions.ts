@@ -22,7 +22,7 @@ export interface Guard {
 
 const TYPE_CHECKING = new Set(['typing.TYPE_CHECKING', 'typing_extensions.TYPE_CHECKING', 'TYPE_CHECKING']);
 
-/** Whether an `if` test is true at run time: `undefined` when djswap cannot tell. */
+/** Whether an `if` test is true at run time (`hasattr(settings, "X")` included): `undefined` when djswap cannot tell. */
 export function conditionTruth(test: PyExpr, scope: ModuleScope, facts: ConditionFacts, depth = 0): boolean | undefined {
   if (depth > 16) return undefined;
   if (isTypeChecking(test, scope)) return false;
@@ -116,6 +116,10 @@ function conditionValue(expr: PyExpr, scope: ModuleScope, facts: ConditionFacts)
         const value = facts.setting(second.value);
         if (value !== null) return value;
         return third ? conditionValue(third, scope, facts) : undefined;
+      }
+      if (callee === 'hasattr' && first && second?.k === 'str' && scope.qualify(first) === 'django.conf.settings') {
+        const value = facts.setting(second.value);
+        return value === undefined ? undefined : { kind: 'bool', value: value !== null };
       }
       if ((callee === 'swapper.is_swapped' || callee === 'swapper.get_model_name') && first?.k === 'str' && second?.k === 'str') {
         // swapper compares the setting with "app.Model" as written; an undefined setting is the default.
