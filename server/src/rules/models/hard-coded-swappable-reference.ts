@@ -1,6 +1,10 @@
+import { conditionTruth } from '../../django/conditions';
+import { normalizeQualified } from '../../django/modules';
 import type { ModelInfo } from '../../django/project';
+import type { RelationTarget } from '../../django/references';
 import type { Finding, Rule, RuleContext } from '../types';
 import { describeSetting, hardReferenceSeverity, hardSwappableTarget, settingExpression, settingRelated } from '../common';
+import { pendingUndefinedRelation } from '../settings/undefined-swappable-setting';
 
 export const hardCodedSwappableReference: Rule = {
   code: 'SWP101',
@@ -59,16 +63,26 @@ function checkModels(context: RuleContext, path: string, models: ModelInfo[]): F
   const { project } = context;
   const findings: Finding[] = [];
   const file = context.file(path);
-  if (!file) return findings;
+  const scope = file ? project.scopeOfFile(path) : undefined;
+  if (!file || !scope) return findings;
   for (const model of models) {
     for (const field of model.facts!.relations) {
-      const hard = hardSwappableTarget(project, field.target, model.app);
+      let target: RelationTarget = field.target;
+      if (target.kind === 'class' && target.choice) {
+        // `if swapper.is_swapped(...): from x import BasePage as Page else: from wagtail.models import Page`
+        const binding = scope.resolveName(target.choice, (test) => conditionTruth(test, scope, project.conditions));
+        if (!binding || binding === 'unknown' || binding.kind !== 'qualified') continue;
+        target = { ...target, qualified: normalizeQualified(binding.name) };
+      }
+      const hard = hardSwappableTarget(project, target, model.app);
       if (!hard) continue;
+      // The setting is not defined and the field has no migration yet: SWP403 says what fails first.
+      if (pendingUndefinedRelation(project, model, field)) continue;
       const { state } = hard;
       const fieldName = `${model.label}.${field.name}`;
       const severity = hardReferenceSeverity(context, state, file.path);
       const written =
-        field.target.kind === 'label'
+        target.kind === 'label'
           ? hard.written === state.defaultLabel
             ? `"${hard.written}"`
             : `"${hard.written}" (\`${state.defaultLabel}\`)`
@@ -80,15 +94,16 @@ function checkModels(context: RuleContext, path: string, models: ModelInfo[]): F
       const expression = settingExpression(context, file, state);
       findings.push({
         file: file.path,
-        span: field.target.span,
+        span: target.span,
         message,
         severity,
         related: settingRelated(state),
+        unverified: model.conditional ? `\`${model.label}\` is defined only when \`${model.conditional}\` holds, which djswap cannot tell` : undefined,
         fix: expression
           ? {
               title: `Replace with ${expression.text}`,
-              safe: field.target.kind !== 'label' || !field.target.viaConstant,
-              edits: [{ file: file.path, span: field.target.span, newText: expression.text }, ...expression.edits],
+              safe: target.kind !== 'label' || !target.viaConstant,
+              edits: [{ file: file.path, span: target.span, newText: expression.text }, ...expression.edits],
             }
           : undefined,
       });
