@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { forEachExpr, statementExprs, type PyExpr, type PyStatement } from '../../syntax/python';
 import type { Span } from '../../syntax/tree';
 import { conditionTruth, exitGuard, guardsHold, testText, type Guard } from '../../django/conditions';
-import { importedModule, normalizeQualified, type ModuleScope } from '../../django/modules';
+import { importedModule, normalizeQualified, type BindingChoice, type ModuleScope } from '../../django/modules';
 import type { DjangoProject, SwappableState } from '../../django/project';
 import type { ParsedFile } from '../../django/source';
 import { describeSetting, settingRelated } from '../common';
@@ -18,17 +18,17 @@ export const swappedModelImport: Rule = {
   docs: {
     whatItDoes: `Flags code that reaches the manager of a swapped-out model's class — \`User.objects\` with \`User\`
 imported from \`django.contrib.auth.models\` while \`AUTH_USER_MODEL\` names another model, or django-oauth-toolkit's
-\`Application.objects\` while \`OAUTH2_PROVIDER_APPLICATION_MODEL\` is swapped (an **error**), or its
-\`_default_manager\` / \`_base_manager\` (a **warning**). Only modules of installed apps, the URLconf, and the
+\`Application.objects\` while \`OAUTH2_PROVIDER_APPLICATION_MODEL\` is swapped — or its \`_default_manager\` /
+\`_base_manager\`, also through \`get_object_or_404(User, ...)\` and \`get_list_or_404\`. Only modules of installed apps, the URLconf, and the
 modules they import are checked: a script that chooses its own settings runs under those. Code under an \`if\`
 that is false with these settings (\`if settings.AUTH_USER_MODEL == "auth.User":\`, \`if not swapper.is_swapped(...)\`)
 is not flagged. Other uses of the class work and are not flagged: \`User._meta\`, \`isinstance(x, User)\`,
 \`User.DoesNotExist\`, annotations. The finding points at the first use in each file; the others are listed with it.`,
     whyIsThisBad: `A swapped-out model has no table, and its manager refuses to work. Importing it works, and no system
 check looks at it, so the mistake ships; the first request that reaches it fails with \`AttributeError: Manager isn't
-available; 'auth.User' has been swapped for 'users.User'\`. \`_default_manager\` and \`_base_manager\` do not
-refuse, but query a table \`migrate\` does not create while the model is swapped out (\`OperationalError: no such
-table: auth_user\` on a database created after the swap).`,
+available; 'auth.User' has been swapped for 'users.User'\`. \`_default_manager\` and \`_base_manager\` (and the
+shortcuts that use them) do not refuse, but query a table \`migrate\` does not create while the model is swapped
+out: \`OperationalError: no such table: auth_user\` on a database migrated with those settings.`,
     example: `from django.contrib.auth.models import User
 
 
@@ -69,6 +69,8 @@ uses. Models without a getter (django-rest-knox) get no fix: use \`apps.get_mode
 /** Managers a swapped-out class refuses (`objects`), and those that query its missing table. */
 const REFUSING_MANAGERS = new Set(['objects']);
 const TABLE_MANAGERS = new Set(['_default_manager', '_base_manager']);
+/** Shortcuts that query the class they are given through its `_default_manager`. */
+const QUERYING_SHORTCUTS = new Set(['django.shortcuts.get_object_or_404', 'django.shortcuts.get_list_or_404']);
 
 function checkFile(context: RuleContext, file: string, classes: { state: SwappableState; qualified: string }[]): Finding[] {
   const { project } = context;
@@ -87,15 +89,18 @@ function checkFile(context: RuleContext, file: string, classes: { state: Swappab
     const first = live.find((u) => u.runs === true && u.refuses) ?? live.find((u) => u.runs === true) ?? live[0];
     const line = (span: Span) => parsed.lines.position(span.start).line + 1;
     const others = live.filter((u) => u !== first);
+    const table = state.defaultLabel.replace('.', '_').toLowerCase();
+    const manager = first.manager!;
+    const reached = manager.startsWith('.') ? `${first.written}${manager}` : `${manager}${first.written}, ...)`;
     const consequence = first.refuses
-      ? `\`${first.written}.${first.manager}\` raises \`AttributeError: Manager isn't available; '${state.defaultLabel}' has been swapped for '${state.value}'\``
-      : `\`${first.written}.${first.manager}\` queries the table of \`${state.defaultLabel}\`, which \`migrate\` does not create while it is swapped out`;
+      ? `\`${reached}\` raises \`AttributeError: Manager isn't available; '${state.defaultLabel}' has been swapped for '${state.value}'\``
+      : `\`${reached}\` queries \`${table}\`, a table \`migrate\` does not create while \`${state.defaultLabel}\` is swapped out: on a database migrated with these settings it fails (SQLite: \`OperationalError: no such table: ${table}\`)`;
     // Tests may select the default model again for themselves (`override_settings(AUTH_USER_MODEL=...)`).
     const overridden = context.codeRole(file) === 'test' && /override_settings|modify_settings/.test(text) && text.includes(state.setting);
     findings.push({
       file,
       span: first.span,
-      severity: first.refuses ? 'error' : 'warning',
+      severity: 'error',
       message:
         `\`${first.written}\` is \`${qualified}\` (\`${state.defaultLabel}\`), but ${describeSetting(context, state)}: ${consequence}` +
         (others.length > 0 ? ` (${others.length} more use${others.length === 1 ? '' : 's'} in this file, line${others.length === 1 ? '' : 's'} ${others.map((u) => line(u.span)).join(', ')})` : '') +
@@ -207,7 +212,7 @@ interface Use {
   /** `User` (bound by a from-import) or `auth_models.User` (through a module alias). */
   kind: 'name' | 'attribute';
   local: string;
-  /** The manager reached through it (`User.objects`), if any. */
+  /** How it reaches a manager: `.objects` after it, or `get_object_or_404(` before it; undefined when it does not. */
   manager?: string;
   /** The manager refuses a swapped-out model (AttributeError). */
   refuses: boolean;
@@ -246,7 +251,8 @@ function usesOf(file: ParsedFile, scope: ModuleScope, project: DjangoProject, qu
     forEachExpr(expr, (e) => {
       let use: Omit<Use, 'manager' | 'refuses' | 'runs' | 'condition'> | undefined;
       let uncertain: string | undefined;
-      if (e.k === 'attr' && (REFUSING_MANAGERS.has(e.attr) || TABLE_MANAGERS.has(e.attr))) managers.set(e.object.span.start, e.attr);
+      if (e.k === 'attr' && (REFUSING_MANAGERS.has(e.attr) || TABLE_MANAGERS.has(e.attr))) managers.set(e.object.span.start, `.${e.attr}`);
+      if (e.k === 'call' && e.args[0] && QUERYING_SHORTCUTS.has(scope.qualify(e.fn) ?? '')) managers.set(e.args[0].span.start, `${scope.file.text.slice(e.fn.span.start, e.fn.span.end)}(`);
       if (e.k === 'name' && classNames.has(e.id)) {
         use = { span: e.span, written: e.id, kind: 'name', local: e.id };
         uncertain = classNames.get(e.id);
@@ -259,7 +265,7 @@ function usesOf(file: ParsedFile, scope: ModuleScope, project: DjangoProject, qu
       const holds = guardsHold(guards, scope, project.conditions);
       const conditions = [...(uncertain ? [`${uncertain} (which decides what \`${use.local}\` is)`] : []), ...guards.map((g) => `${g.holds ? '' : 'not '}${testText(g.test, scope)}`)];
       const runs = holds === false ? false : holds === undefined || uncertain ? undefined : true;
-      uses.push({ ...use, manager, refuses: manager !== undefined && REFUSING_MANAGERS.has(manager), runs, condition: runs === undefined ? conditions.join(' and ') : undefined });
+      uses.push({ ...use, manager, refuses: manager !== undefined && manager.startsWith('.') && REFUSING_MANAGERS.has(manager.slice(1)), runs, condition: runs === undefined ? conditions.join(' and ') : undefined });
     });
   };
   const walk = (list: PyStatement[], guards: Guard[]) => {
@@ -293,7 +299,7 @@ function usesOf(file: ParsedFile, scope: ModuleScope, project: DjangoProject, qu
   return uses.sort((a, b) => a.span.start - b.span.start).filter((u, i, all) => i === 0 || all[i - 1].span.start !== u.span.start);
 }
 
-function bindingsOf(choice: import('../../django/modules').BindingChoice): { kind: string; name?: string }[] {
+function bindingsOf(choice: BindingChoice): { kind: string; name?: string }[] {
   const out: { kind: string; name?: string }[] = [];
   for (const branch of [choice.whenTrue, choice.whenFalse]) {
     if (!branch) continue;
