@@ -584,7 +584,8 @@ export class DjangoProject {
   private decideModels(classes: { app: AppInfo; facts: ClassFacts }[], key: string[], reads: ReadLog): void {
     // Model-ness travels through bases defined anywhere in the workspace: iterate to a fixpoint.
     const byQualified = new Map(classes.map((c) => [c.facts.qualified, c]));
-    const decided = new Map<string, ModelInfo | null>();
+    /** null: not a model; undefined: cannot tell (a base djswap cannot read). */
+    const decided = new Map<string, ModelInfo | null | undefined>();
     /** Classes of other modules read for the bases they define (an abstract model in base.py). */
     const extras: { app: AppInfo; facts: ClassFacts }[] = [];
     const decide = (qualified: string, seen: Set<string>, forApp?: AppInfo): ModelInfo | null | undefined => {
@@ -607,8 +608,13 @@ export class DjangoProject {
       const lineage: string[] = [];
       let isModel = false;
       let userModel = false;
+      let unsure = false;
       for (const base of entry.facts.bases) {
-        if (!base.qualified) continue;
+        if (!base.qualified) {
+          // A base djswap cannot name (a call, a subscript): the class may be a model.
+          unsure = true;
+          continue;
+        }
         lineage.push(base.qualified);
         if (MODEL_BASES.has(base.qualified)) {
           isModel = true;
@@ -619,14 +625,17 @@ export class DjangoProject {
           isModel = true;
           userModel ||= parent.userModel || parent.known?.userModel === true;
           lineage.push(...parent.lineage);
-        } else if (parent === undefined && !base.qualified.startsWith('django.') && looksLikeModel(entry.facts)) {
-          // A base from an unread package (django-extensions' TimeStampedModel, ...).
-          isModel = true;
+        } else if (parent === undefined && !base.qualified.startsWith('django.')) {
+          unsure = true;
         }
       }
+      // A base from an unread package (django-extensions' TimeStampedModel, ...): fields or a Meta tell.
+      if (!isModel && unsure && looksLikeModel(entry.facts)) isModel = true;
       if (!isModel) {
-        decided.set(qualified, null);
-        return null;
+        // Unknown rather than no: a subclass with fields of its own may still be a model.
+        const answer = unsure ? undefined : null;
+        decided.set(qualified, answer);
+        return answer;
       }
       const app = entry.facts.meta.appLabel ? this.appsByLabel.get(entry.facts.meta.appLabel) ?? entry.app : entry.app;
       const model: ModelInfo = {
