@@ -142,3 +142,37 @@ function sameConditionValue(a: ConditionValue, b: ConditionValue): boolean {
   if (a.kind === 'none') return true;
   return a.value === (b as typeof a).value;
 }
+
+/**
+ * The guards a position in a module runs under: the tests of the `if`s around it, and of the `if`s
+ * before it in its blocks whose bodies leave the block (`if swapper.is_swapped(...): return`).
+ */
+export function guardsAt(statements: PyStatement[], offset: number, text: string): Guard[] {
+  const visit = (list: PyStatement[], guards: Guard[]): Guard[] | undefined => {
+    let current = guards;
+    for (const s of list) {
+      if (offset < s.span.start) return undefined;
+      if (offset < s.span.end) {
+        switch (s.kind) {
+          case 'if': {
+            if (offset < s.test.span.end) return current;
+            const inBody = s.body.length > 0 && offset >= s.body[0].span.start && offset < s.body[s.body.length - 1].span.end;
+            return inBody ? visit(s.body, [...current, { test: s.test, holds: true }]) ?? current : visit(s.orelse, [...current, { test: s.test, holds: false }]) ?? current;
+          }
+          case 'class':
+          case 'def':
+          case 'block':
+            return visit(s.body, current) ?? current;
+          case 'try':
+            return visit(s.body, current) ?? s.handlers.reduce<Guard[] | undefined>((found, h) => found ?? visit(h.body, current), undefined) ?? visit(s.orelse, current) ?? visit(s.finalbody, current) ?? current;
+          default:
+            return current;
+        }
+      }
+      const exit = exitGuard(s, text);
+      if (exit) current = [...current, exit];
+    }
+    return undefined;
+  };
+  return visit(statements, []) ?? [];
+}

@@ -1,4 +1,4 @@
-import type { PyExpr, PyStatement } from '../syntax/python';
+import { dottedName, type PyExpr, type PyStatement } from '../syntax/python';
 import type { Span } from '../syntax/tree';
 import type { Guard } from './conditions';
 import { APP_CONFIG_BASES } from './knowledge';
@@ -92,7 +92,7 @@ export function extractClasses(scope: ModuleScope): ClassFacts[] {
       file: scope.file.path,
       span: cls.span,
       nameSpan: cls.nameSpan,
-      bases: cls.bases.map((expr) => ({ expr, qualified: scope.qualify(expr) })),
+      bases: classBases(cls.bases).map((expr) => ({ expr, qualified: scope.qualify(expr) })),
       meta: {},
       relations: [],
       otherFields: 0,
@@ -113,6 +113,11 @@ export function extractClasses(scope: ModuleScope): ClassFacts[] {
     out.push(facts);
   }
   return out;
+}
+
+/** The bases a class statement names; `six.with_metaclass(Meta, *bases)` stands for its bases. */
+function classBases(bases: PyExpr[]): PyExpr[] {
+  return bases.flatMap((b) => (b.k === 'call' && /(^|\.)with_metaclass$/.test(dottedName(b.fn) ?? '') ? b.args.slice(1) : [b]));
 }
 
 /** `swapper.set_app_prefix("wagtailcore", "wagtail")` at the top level of a module: app label → prefix. */
