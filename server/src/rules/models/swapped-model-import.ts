@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { forEachExpr, statementExprs, type PyExpr, type PyStatement } from '../../syntax/python';
 import type { Span } from '../../syntax/tree';
 import { conditionTruth, exitGuard, guardsHold, testText, type Guard } from '../../django/conditions';
-import { importedModule, normalizeQualified, type BindingChoice, type ModuleScope } from '../../django/modules';
+import { normalizeQualified, type BindingChoice, type ModuleScope } from '../../django/modules';
 import type { DjangoProject, SwappableState } from '../../django/project';
 import type { ParsedFile } from '../../django/source';
 import { describeSetting, settingRelated } from '../common';
@@ -60,7 +60,10 @@ uses. Models without a getter (django-rest-knox) get no fix: use \`apps.get_mode
     const governed = governedBy(context);
     const files = context.filesContaining(needles).filter((file) => {
       const role = project.files.get(file)?.role;
-      return role !== 'migration' && role !== 'settings' && governed(file);
+      if (role === 'migration' || role === 'settings') return false;
+      // Only a manager fails: a file that reaches none is not worth finding the importers of.
+      const text = context.text(file) ?? '';
+      return MANAGER_TEXT.test(text) && classes.some((c) => mayBind(text, c.qualified)) && governed(file);
     });
     return { files, check: (file) => checkFile(context, file, classes) };
   },
@@ -69,6 +72,8 @@ uses. Models without a getter (django-rest-knox) get no fix: use \`apps.get_mode
 /** Managers a swapped-out class refuses (`objects`), and those that query its missing table. */
 const REFUSING_MANAGERS = new Set(['objects']);
 const TABLE_MANAGERS = new Set(['_default_manager', '_base_manager']);
+/** What a module that reaches a manager has in its text. */
+const MANAGER_TEXT = /\.objects\b|\._default_manager\b|\._base_manager\b|\bget_object_or_404\b|\bget_list_or_404\b/;
 /** Shortcuts that query the class they are given through its `_default_manager`. */
 const QUERYING_SHORTCUTS = new Set(['django.shortcuts.get_object_or_404', 'django.shortcuts.get_list_or_404']);
 
@@ -119,18 +124,24 @@ function checkFile(context: RuleContext, file: string, classes: { state: Swappab
 }
 
 /**
- * Whether the project's settings govern a file: it belongs to an installed app or is the URLconf, or
- * one of those imports it (a few steps away); a module that names its own settings never is.
+ * Whether the project's settings govern a file: it belongs to an installed app, to a package that
+ * holds one, or is the URLconf, or one of those imports it (a few steps away); a module that names
+ * its own settings never is.
  */
 function governedBy(context: RuleContext): (file: string) => boolean {
   const { project } = context;
   const appDirs = project.apps.filter((a) => a.dir && a.origin !== 'builtin').map((a) => a.dir!);
+  // The top-level packages that hold installed apps (nautobot/ for nautobot/dcim): the project's own code.
+  const packages = new Set<string>();
+  for (const dir of appDirs) {
+    const root = project.resolver.roots.find((r) => isWithin(dir, r));
+    if (root) packages.add(path.join(root, path.relative(root, dir).split(path.sep)[0]));
+  }
   const urlconf = project.settings.values.get('ROOT_URLCONF')?.value;
   const urlconfFile = urlconf?.kind === 'str' ? project.resolver.resolve(urlconf.value)?.file : undefined;
-  const isRoot = (file: string) => file === urlconfFile || appDirs.some((dir) => isWithin(file, dir));
+  const isRoot = (file: string) => file === urlconfFile || [...packages].some((dir) => isWithin(file, dir));
   const memo = new Map<string, boolean>();
-  const ownSettings = (file: string) => {
-    const text = context.text(file) ?? '';
+  const ownSettings = (text: string) => {
     if (/\bsettings\.configure\(/.test(text)) return true;
     const named = /DJANGO_SETTINGS_MODULE['"]\s*(?:\]\s*=|,)\s*f?['"]([\w.]+)['"]/.exec(text);
     return named !== null && named[1] !== project.config.settingsModule;
@@ -140,14 +151,16 @@ function governedBy(context: RuleContext): (file: string) => boolean {
     if (known !== undefined) return known;
     memo.set(file, false);
     let result = false;
-    if (!ownSettings(file)) {
+    if (!ownSettings(context.text(file) ?? '')) {
       if (isRoot(file)) result = true;
-      else if (depth < 4) {
+      else if (depth < 3) {
         const moduleName = project.resolver.moduleName(file);
         if (moduleName) {
           const last = moduleName.split('.').pop()!;
-          for (const importer of context.filesContaining([last])) {
-            if (importer !== file && importsModule(context, project, importer, moduleName) && governed(importer, depth + 1)) {
+          const imports = importPattern(moduleName);
+          // `import a.b.c`, `from a.b.c import x`, `from a.b import c`, `from .c import x`, `from . import c`.
+          for (const importer of context.filesContaining([moduleName, `.${last} import`, `import ${last}`, `, ${last}`])) {
+            if (importer !== file && imports.test(context.text(importer) ?? '') && governed(importer, depth + 1)) {
               result = true;
               break;
             }
@@ -161,22 +174,20 @@ function governedBy(context: RuleContext): (file: string) => boolean {
   return (file) => governed(file, 0);
 }
 
-function importsModule(context: RuleContext, project: DjangoProject, importer: string, moduleName: string): boolean {
-  const parsed = context.file(importer);
-  const from = project.resolver.moduleName(importer);
-  if (!parsed || !from) return false;
-  const isPackage = path.basename(importer) === '__init__.py';
-  for (const imp of parsed.module.imports) {
-    if (imp.kind === 'import') {
-      if (imp.names.some((n) => n.name === moduleName || n.name.startsWith(`${moduleName}.`))) return true;
-      continue;
-    }
-    const module = importedModule(imp, from, isPackage);
-    if (!module) continue;
-    if (module === moduleName || module.startsWith(`${moduleName}.`)) return true;
-    if (imp.names.some((n) => `${module}.${n.name}` === moduleName)) return true;
-  }
-  return false;
+/** The import statements that can bring in a module, read from the text (cheaper than parsing every candidate). */
+function importPattern(moduleName: string): RegExp {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const parts = moduleName.split('.');
+  const last = escape(parts[parts.length - 1]);
+  const parent = escape(parts.slice(0, -1).join('.'));
+  const alternatives = [
+    `^\\s*import\\s+[^\\n]*\\b${escape(moduleName)}\\b`,
+    `^\\s*from\\s+${escape(moduleName)}\\s+import\\b`,
+    `^\\s*from\\s+\\.+${last}\\s+import\\b`,
+    `^\\s*from\\s+\\.+\\s+import\\s*\\(?[^)\\n]*\\b${last}\\b`,
+  ];
+  if (parent) alternatives.push(`^\\s*from\\s+${parent}\\s+import\\s*(?:\\([^)]*?\\b${last}\\b|[^\\n]*\\b${last}\\b)`);
+  return new RegExp(alternatives.join('|'), 'm');
 }
 
 function isWithin(file: string, dir: string): boolean {

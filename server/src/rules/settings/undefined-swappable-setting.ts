@@ -53,7 +53,15 @@ file that holds INSTALLED_APPS. Nothing changes for code that already read the d
     });
     const relations = new Set(project.models.filter((m) => m.facts?.relations.some((r) => pendingUndefinedRelation(project, m, r))).map((m) => m.file!));
     const files = [...new Set([...readers, ...relations])];
-    return { files, check: (path) => checkFile(context, path, undefinedSettings) };
+    return {
+      files,
+      check: (path) => {
+        // Settings that add names at run time may define it after all (read here, so the unit follows them).
+        const dynamic = project.settings.files.find((file) => /\b(globals|locals|vars)\(\)|\bsetattr\(|\bexec\(/.test(context.text(file) ?? ''));
+        const premise = dynamic ? `${context.relative(dynamic)} defines settings at run time (globals(), setattr(), exec()), which djswap does not follow` : undefined;
+        return checkFile(context, path, undefinedSettings).map((f) => (premise && !f.unverified ? { ...f, unverified: premise } : f));
+      },
+    };
   },
 };
 
