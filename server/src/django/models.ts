@@ -27,8 +27,11 @@ export interface ClassFacts {
 export interface MetaFacts {
   abstract?: boolean;
   proxy?: boolean;
-  /** `viaSwapper`: `swapper.swappable_setting("app", "Model")`, whose setting name `set_app_prefix` may change. */
-  swappable?: { setting: string; span: Span; statementSpan: Span; viaSwapper?: { app: string; model: string } };
+  /**
+   * `viaSwapper`: `swapper.swappable_setting("app", "Model")` (its arguments in `swapper`), whose
+   * setting name `set_app_prefix` may change.
+   */
+  swappable?: { setting: string; span: Span; statementSpan: Span; viaSwapper?: boolean; swapper?: { app: string; model: string } };
   appLabel?: string;
   /** The `class Meta` statement. */
   span?: Span;
@@ -152,7 +155,7 @@ function readMeta(meta: Extract<PyStatement, { kind: 'class' }>): MetaFacts {
       // swapper.swappable_setting("app", "Model") names the setting APP_MODEL_MODEL.
       const [app, model] = value.args;
       if (app?.k === 'str' && model?.k === 'str') {
-        facts.swappable = { setting: swapperSettingName(app.value, model.value), span: value.span, statementSpan: s.span, viaSwapper: { app: app.value, model: model.value } };
+        facts.swappable = { setting: swapperSettingName(app.value, model.value), span: value.span, statementSpan: s.span, viaSwapper: true, swapper: { app: app.value, model: model.value } };
       }
     }
   }
