@@ -722,7 +722,7 @@ export class DjangoProject {
   private swappableSettingOf(facts: ClassFacts): string | undefined {
     const swappable = facts.meta.swappable;
     if (!swappable) return undefined;
-    return swappable.viaSwapper ? this.swapperSetting(swappable.viaSwapper.app, swappable.viaSwapper.model) : swappable.setting;
+    return swappable.swapper ? this.swapperSetting(swappable.swapper.app, swappable.swapper.model) : swappable.setting;
   }
 
   /** Whether the `if` tests a class is defined under hold with these settings (undefined: not known). */
