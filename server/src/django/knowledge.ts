@@ -535,6 +535,15 @@ export function builtinAppByLabel(label: string): KnownApp | undefined {
   return BUILTIN_APPS.find((a) => a.label === label);
 }
 
+/**
+ * The known app an installed app is: same label and same package. A project's own app may share a
+ * label with a known package (taiga's `taiga.projects.notifications` is labelled `notifications`).
+ */
+export function builtinAppFor(label: string, module: string): KnownApp | undefined {
+  const known = builtinAppByLabel(label);
+  return known && known.module === module ? known : undefined;
+}
+
 /** The known app an INSTALLED_APPS entry names, by module or AppConfig path. */
 export function builtinAppForEntry(entry: string): KnownApp | undefined {
   return BUILTIN_APPS.find((a) => a.module === entry || a.configs.includes(entry));

@@ -1,5 +1,6 @@
-import type { PyExpr, PyStatement } from '../syntax/python';
+import { dottedName, type PyExpr, type PyStatement } from '../syntax/python';
 import type { Span } from '../syntax/tree';
+import type { Guard } from './conditions';
 import { APP_CONFIG_BASES } from './knowledge';
 import type { ModuleScope } from './modules';
 import { relationCall, type RelationCall } from './references';
@@ -15,12 +16,22 @@ export interface ClassFacts {
   bases: { expr: PyExpr; qualified?: string }[];
   meta: MetaFacts;
   relations: RelationField[];
+  /** Assignments of other `django.db.models` fields (`models.CharField(...)`). */
+  otherFields: number;
+  /** The `if` tests the class statement sits under: it exists only when they hold. */
+  guards?: Guard[];
+  /** Those tests as written (`settings.AUTH_USER_MODEL == "tests.User"`), for messages. */
+  guardSource?: string;
 }
 
 export interface MetaFacts {
   abstract?: boolean;
   proxy?: boolean;
-  swappable?: { setting: string; span: Span; statementSpan: Span; viaSwapper?: boolean };
+  /**
+   * `viaSwapper`: `swapper.swappable_setting("app", "Model")` (its arguments in `swapper`), whose
+   * setting name `set_app_prefix` may change.
+   */
+  swappable?: { setting: string; span: Span; statementSpan: Span; viaSwapper?: boolean; swapper?: { app: string; model: string } };
   appLabel?: string;
   /** The `class Meta` statement. */
   span?: Span;
@@ -55,28 +66,78 @@ export function topLevelClasses(statements: PyStatement[]): Extract<PyStatement,
   return out;
 }
 
+/** Top-level classes with the `if` tests each sits under (try blocks are entered as if they ran). */
+export function guardedClasses(statements: PyStatement[]): { statement: Extract<PyStatement, { kind: 'class' }>; guards: Guard[] }[] {
+  const out: { statement: Extract<PyStatement, { kind: 'class' }>; guards: Guard[] }[] = [];
+  const visit = (list: PyStatement[], guards: Guard[]) => {
+    for (const s of list) {
+      if (s.kind === 'class') out.push({ statement: s, guards });
+      else if (s.kind === 'if') {
+        visit(s.body, [...guards, { test: s.test, holds: true }]);
+        visit(s.orelse, [...guards, { test: s.test, holds: false }]);
+      } else if (s.kind === 'try') {
+        visit(s.body, guards);
+        for (const h of s.handlers) visit(h.body, guards);
+        visit(s.orelse, guards);
+      }
+    }
+  };
+  visit(statements, []);
+  return out;
+}
+
 export function extractClasses(scope: ModuleScope): ClassFacts[] {
   const out: ClassFacts[] = [];
-  for (const cls of topLevelClasses(scope.file.module.statements)) {
+  for (const { statement: cls, guards } of guardedClasses(scope.file.module.statements)) {
     const facts: ClassFacts = {
       name: cls.name,
       qualified: `${scope.moduleName}.${cls.name}`,
       file: scope.file.path,
       span: cls.span,
       nameSpan: cls.nameSpan,
-      bases: cls.bases.map((expr) => ({ expr, qualified: scope.qualify(expr) })),
+      bases: classBases(cls.bases).map((expr) => ({ expr, qualified: scope.qualify(expr) })),
       meta: {},
       relations: [],
+      otherFields: 0,
     };
+    if (guards.length > 0) {
+      facts.guards = guards;
+      const text = scope.file.text;
+      facts.guardSource = guards.map((g) => `${g.holds ? '' : 'not '}${text.slice(g.test.span.start, g.test.span.end).replace(/\s+/g, ' ')}`).join(' and ');
+    }
     for (const s of cls.body) {
       if (s.kind === 'class' && s.name === 'Meta') facts.meta = readMeta(s);
       else if (s.kind === 'assign' && s.targets.length === 1 && s.targets[0].k === 'name') {
         const relation = relationCall(s.value, scope);
         if (relation) facts.relations.push({ ...relation, name: s.targets[0].id, nameSpan: s.targets[0].span, statementSpan: s.span });
+        else if (s.value.k === 'call' && /^django\.db\.models\.(\w+\.)*\w*Field$/.test(scope.qualify(s.value.fn) ?? '')) facts.otherFields++;
       }
     }
     out.push(facts);
   }
+  return out;
+}
+
+/** The bases a class statement names; `six.with_metaclass(Meta, *bases)` stands for its bases. */
+function classBases(bases: PyExpr[]): PyExpr[] {
+  return bases.flatMap((b) => (b.k === 'call' && /(^|\.)with_metaclass$/.test(dottedName(b.fn) ?? '') ? b.args.slice(1) : [b]));
+}
+
+/** `swapper.set_app_prefix("wagtailcore", "wagtail")` at the top level of a module: app label → prefix. */
+export function swapperPrefixes(scope: ModuleScope): [string, string][] {
+  const out: [string, string][] = [];
+  const visit = (list: PyStatement[]) => {
+    for (const s of list) {
+      if (s.kind === 'expr' && s.value.k === 'call') {
+        const [app, prefix] = s.value.args;
+        if (scope.qualify(s.value.fn) === 'swapper.set_app_prefix' && app?.k === 'str' && prefix?.k === 'str') out.push([app.value, prefix.value]);
+      } else if (s.kind === 'if') {
+        visit(s.body);
+        visit(s.orelse);
+      } else if (s.kind === 'try') visit(s.body);
+    }
+  };
+  visit(scope.file.module.statements);
   return out;
 }
 
@@ -94,16 +155,19 @@ function readMeta(meta: Extract<PyStatement, { kind: 'class' }>): MetaFacts {
       // swapper.swappable_setting("app", "Model") names the setting APP_MODEL_MODEL.
       const [app, model] = value.args;
       if (app?.k === 'str' && model?.k === 'str') {
-        facts.swappable = { setting: swapperSettingName(app.value, model.value), span: value.span, statementSpan: s.span, viaSwapper: true };
+        facts.swappable = { setting: swapperSettingName(app.value, model.value), span: value.span, statementSpan: s.span, viaSwapper: true, swapper: { app: app.value, model: model.value } };
       }
     }
   }
   return facts;
 }
 
-/** swapper's naming rule: `swappable_setting("app", "Model")` → `APP_MODEL_MODEL`. */
-export function swapperSettingName(app: string, model: string): string {
-  return `${app.toUpperCase()}_${model.toUpperCase()}_MODEL`;
+/**
+ * swapper's naming rule: `swappable_setting("app", "Model")` → `APP_MODEL_MODEL`, with the prefix
+ * `set_app_prefix` gave the app in place of the label.
+ */
+export function swapperSettingName(app: string, model: string, prefix?: string): string {
+  return `${(prefix ?? app).toUpperCase()}_${model.toUpperCase()}_MODEL`;
 }
 
 export interface AppConfigFacts {

@@ -108,11 +108,24 @@ export function importedModule(imp: PyImport, fromModule: string, isPackage: boo
 }
 
 /**
+ * What a name is bound to after an `if`: the test, and what each branch leaves bound (a further
+ * choice, a binding, or nothing: unbound).
+ */
+export interface BindingChoice {
+  test: PyExpr;
+  whenTrue: Binding | BindingChoice | undefined;
+  whenFalse: Binding | BindingChoice | undefined;
+}
+
+/**
  * The names a module binds at its top level: imports (as qualified names), classes, and
- * assignments (kept as expressions). Later bindings win, as at run time.
+ * assignments (kept as expressions). Later bindings win, as at run time. A name an `if` binds
+ * differently in its branches keeps the later branch's binding in `bindings`, and the choice in
+ * `choices` for those who can evaluate the test.
  */
 export class ModuleScope {
   readonly bindings = new Map<string, Binding>();
+  readonly choices = new Map<string, BindingChoice>();
   readonly starImports: string[] = [];
 
   constructor(
@@ -130,17 +143,34 @@ export class ModuleScope {
           this.bindImport(s.import, isPackage);
           break;
         case 'class':
-          this.bindings.set(s.name, { kind: 'class', name: `${this.moduleName}.${s.name}` });
+          this.bind(s.name, { kind: 'class', name: `${this.moduleName}.${s.name}` });
           break;
         case 'assign':
           for (const target of s.targets) {
-            if (target.k === 'name') this.bindings.set(target.id, { kind: 'value', expr: s.value });
+            if (target.k === 'name') this.bind(target.id, { kind: 'value', expr: s.value });
           }
           break;
-        case 'if':
+        case 'if': {
+          const bindingsBefore = new Map(this.bindings);
+          const choicesBefore = new Map(this.choices);
           this.collect(s.body, isPackage);
+          const bodyBindings = new Map(this.bindings);
+          const bodyChoices = new Map(this.choices);
+          this.bindings.clear();
+          this.choices.clear();
+          for (const [k, v] of bindingsBefore) this.bindings.set(k, v);
+          for (const [k, v] of choicesBefore) this.choices.set(k, v);
           this.collect(s.orelse, isPackage);
+          for (const name of new Set([...bodyBindings.keys(), ...this.bindings.keys()])) {
+            const whenTrue = bodyBindings.get(name);
+            const whenFalse = this.bindings.get(name);
+            if (sameBinding(whenTrue, whenFalse) && bodyChoices.get(name) === this.choices.get(name)) continue;
+            // The later branch's binding stays the plain answer, as before; the choice says what it depends on.
+            if (whenFalse === bindingsBefore.get(name) && whenTrue) this.bindings.set(name, whenTrue);
+            this.choices.set(name, { test: s.test, whenTrue: bodyChoices.get(name) ?? whenTrue, whenFalse: this.choices.get(name) ?? whenFalse });
+          }
           break;
+        }
         case 'try':
           this.collect(s.body, isPackage);
           for (const h of s.handlers) this.collect(h.body, isPackage);
@@ -154,13 +184,18 @@ export class ModuleScope {
     }
   }
 
+  private bind(name: string, binding: Binding): void {
+    this.bindings.set(name, binding);
+    this.choices.delete(name);
+  }
+
   private bindImport(imp: PyImport, isPackage: boolean): void {
     if (imp.kind === 'import') {
       for (const n of imp.names) {
-        if (n.alias) this.bindings.set(n.alias, { kind: 'qualified', name: n.name });
+        if (n.alias) this.bind(n.alias, { kind: 'qualified', name: n.name });
         else {
           const head = n.name.split('.')[0];
-          this.bindings.set(head, { kind: 'qualified', name: head });
+          this.bind(head, { kind: 'qualified', name: head });
         }
       }
       return;
@@ -168,7 +203,28 @@ export class ModuleScope {
     const module = importedModule(imp, this.moduleName, isPackage);
     if (!module) return;
     if (imp.star) this.starImports.push(module);
-    for (const n of imp.names) this.bindings.set(n.alias ?? n.name, { kind: 'qualified', name: `${module}.${n.name}` });
+    for (const n of imp.names) this.bind(n.alias ?? n.name, { kind: 'qualified', name: `${module}.${n.name}` });
+  }
+
+  /**
+   * The binding of a name once the tests it depends on are evaluated (`truth`): `undefined` when the
+   * name ends up unbound, `'unknown'` when a test cannot be told.
+   */
+  resolveName(name: string, truth: (test: PyExpr) => boolean | undefined): Binding | undefined | 'unknown' {
+    let current: Binding | BindingChoice | undefined = this.choices.get(name) ?? this.bindings.get(name);
+    for (let hops = 0; current && 'test' in current; hops++) {
+      if (hops > 32) return 'unknown';
+      const holds = truth(current.test);
+      if (holds === undefined) {
+        // Branches that agree need no answer.
+        const a = current.whenTrue;
+        const b = current.whenFalse;
+        if (a && b && !('test' in a) && !('test' in b) && sameBinding(a, b)) return a;
+        return 'unknown';
+      }
+      current = holds ? current.whenTrue : current.whenFalse;
+    }
+    return current as Binding | undefined;
   }
 
   /**
@@ -193,6 +249,13 @@ export class ModuleScope {
     const binding = this.bindings.get(name);
     return binding?.kind === 'value' ? binding.expr : undefined;
   }
+}
+
+function sameBinding(a: Binding | undefined, b: Binding | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.kind !== b.kind) return false;
+  if (a.kind === 'value') return false;
+  return a.name === (b as typeof a).name;
 }
 
 /** Spellings of the same Django object reduced to one. */

@@ -5,6 +5,7 @@ import {
   BUILTIN_SWAPPABLES,
   MODEL_BASES,
   builtinAppByLabel,
+  builtinAppFor,
   builtinAppForEntry,
   type KnownApp,
   type KnownMigration,
@@ -12,7 +13,8 @@ import {
   type SwappableSpec,
 } from './knowledge';
 import { extractMigration, isMigrationFileName, type DependencyEntry, type MigrationFileFacts } from './migrations';
-import { extractAppConfigs, extractClasses, type AppConfigFacts, type ClassFacts } from './models';
+import { guardsHold, type ConditionFacts, type ConditionValue } from './conditions';
+import { extractAppConfigs, extractClasses, swapperPrefixes, swapperSettingName, type AppConfigFacts, type ClassFacts } from './models';
 import { ModuleResolver, ModuleScope } from './modules';
 import { evaluateInlineSettings, evaluateSettings, type SettingAssignment, type SettingsModel, type StaticValue } from './settings';
 import { ReadLog, RecordingTree } from './reads';
@@ -28,6 +30,7 @@ const scopeMemo = new WeakMap<ParsedFile, Map<string, ModuleScope>>();
 const classesMemo = new WeakMap<ModuleScope, ClassFacts[]>();
 const migrationMemo = new WeakMap<ModuleScope, MigrationFileFacts>();
 const appConfigMemo = new WeakMap<ModuleScope, AppConfigFacts[]>();
+const prefixesMemo = new WeakMap<ModuleScope, [string, string][]>();
 const migrationInfoMemo = new WeakMap<MigrationFileFacts, Map<string, MigrationInfo>>();
 const knownMigrationMemo = new WeakMap<KnownMigration, Map<string, MigrationInfo>>();
 const knownModelMemo = new WeakMap<KnownModel, Map<string, ModelInfo>>();
@@ -130,6 +133,8 @@ export interface ModelInfo {
   known?: KnownModel;
   /** Qualified names of every base, transitively, as far as they are known. */
   lineage: string[];
+  /** Defined under an `if` whose test djswap cannot evaluate (the test, as written): it may not exist. */
+  conditional?: string;
 }
 
 export interface MigrationInfo extends Partial<MigrationFileFacts> {
@@ -186,7 +191,7 @@ function sameStrings(a: string[], b: string[]): boolean {
 /** What decides whether a class is a model, and which: its name, bases and Meta. */
 function decisionKey(facts: ClassFacts): string {
   const meta = facts.meta;
-  return `${facts.qualified}(${facts.bases.map((b) => b.qualified ?? '?').join(',')})${meta.abstract}|${meta.proxy}|${meta.appLabel ?? ''}|${meta.swappable?.setting ?? ''}|${looksLikeModel(facts)}`;
+  return `${facts.qualified}(${facts.bases.map((b) => b.qualified ?? '?').join(',')})${meta.abstract}|${meta.proxy}|${meta.appLabel ?? ''}|${meta.swappable?.setting ?? ''}|${looksLikeModel(facts)}|${facts.guardSource ?? ''}`;
 }
 
 /** The part of a project that settings and INSTALLED_APPS decide. */
@@ -235,10 +240,12 @@ export class DjangoProject {
   /** What the migration graph was built from, to reuse it. */
   private readonly graphKey: string;
   /** Per app: its models modules and their classes, its migrations; each with the reads it came from. */
-  private readonly modelParts = new Map<string, Part<{ files: ProjectFile[]; classes: ClassFacts[] }>>();
+  private readonly modelParts = new Map<string, Part<{ files: ProjectFile[]; classes: ClassFacts[]; prefixes: [string, string][] }>>();
   private readonly migrationParts = new Map<string, Part<{ files: ProjectFile[]; migrations: MigrationInfo[] }>>();
   /** Which classes are models, decided from every class's bases. */
-  private decisions?: { key: string[]; reads: ReadLog; models: Map<string, ModelInfo | null> };
+  private decisions?: { key: string[]; reads: ReadLog; models: Map<string, ModelInfo | null>; extras: ModelInfo[] };
+  /** `swapper.set_app_prefix` calls of the models modules: app label → prefix. */
+  private readonly swapperPrefixes = new Map<string, string>();
   private previous?: DjangoProject;
   private changed?: string[];
 
@@ -399,7 +406,7 @@ export class DjangoProject {
       const name = config?.name ?? entry;
       const label = config?.label ?? name.split('.').pop()!;
       const labelKnown = !config || config.label !== undefined || !config.inheritsFrom || config.baseRead === true;
-      return this.withMigrations({ label, name, entry, entryLocation, config, labelGuessed: !labelKnown || undefined, dir: this.resolver.resolve(name)?.dir ?? asModule.dir, origin: this.originOf(asModule.root), known: builtinAppByLabel(label) });
+      return this.withMigrations({ label, name, entry, entryLocation, config, labelGuessed: !labelKnown || undefined, dir: this.resolver.resolve(name)?.dir ?? asModule.dir, origin: this.originOf(asModule.root), known: builtinAppFor(label, name) });
     }
     const dot = entry.lastIndexOf('.');
     if (dot > 0) {
@@ -412,13 +419,13 @@ export class DjangoProject {
         const label = config.label ?? name.split('.').pop()!;
         const appModule = this.resolver.resolve(name);
         const labelGuessed = config.label === undefined && config.inheritsFrom !== undefined && config.baseRead !== true;
-        return this.withMigrations({ label, name, entry, entryLocation, config, labelGuessed: labelGuessed || undefined, dir: appModule?.dir, origin: appModule ? this.originOf(appModule.root) : 'unknown', known: builtinAppByLabel(label) });
+        return this.withMigrations({ label, name, entry, entryLocation, config, labelGuessed: labelGuessed || undefined, dir: appModule?.dir, origin: appModule ? this.originOf(appModule.root) : 'unknown', known: builtinAppFor(label, name) });
       }
       if (config && !config.inheritsFrom) {
         // A config that sets no name: Django refuses it (ImproperlyConfigured); its module's package is the best guess.
         const name = configModule.replace(/\.apps$/, '');
         const appModule = this.resolver.resolve(name);
-        return this.withMigrations({ label: config.label ?? name.split('.').pop()!, name, entry, entryLocation, config, dir: appModule?.dir, origin: appModule ? this.originOf(appModule.root) : 'unknown', known: builtinAppByLabel(config.label ?? name.split('.').pop()!) });
+        return this.withMigrations({ label: config.label ?? name.split('.').pop()!, name, entry, entryLocation, config, dir: appModule?.dir, origin: appModule ? this.originOf(appModule.root) : 'unknown', known: builtinAppFor(config.label ?? name.split('.').pop()!, name) });
       }
     }
     if (known) return this.withMigrations({ label: known.label, name: known.module, entry, entryLocation, origin: 'builtin', known });
@@ -526,17 +533,24 @@ export class DjangoProject {
       const part = this.part('modelParts', app.label, () => {
         const files: ProjectFile[] = [];
         const found: ClassFacts[] = [];
+        const prefixes: [string, string][] = [];
         for (const file of this.modelFiles(app)) {
           const scope = this.scopeOfFile(file);
           if (!scope) continue;
           files.push({ path: file, role: 'models', app: app.label });
           for (const facts of memo(classesMemo, scope, () => extractClasses(scope))) found.push(facts);
+          prefixes.push(...memo(prefixesMemo, scope, () => swapperPrefixes(scope)));
         }
-        return { files, classes: found };
+        return { files, classes: found, prefixes };
       });
       for (const file of part.files) this.files.set(file.path, file);
       for (const facts of part.classes) classes.push({ app, facts });
+      for (const [label, prefix] of part.prefixes) this.swapperPrefixes.set(label, prefix);
     }
+    // A class under an `if` that is false under these settings does not exist at run time.
+    const defined = classes.filter((c) => !c.facts.guards || this.classGuardsHold(c.facts) !== false);
+    classes.length = 0;
+    classes.push(...defined);
     // The same classes with the same bases make the same decisions: only their facts may be new.
     const key = classes.map((c) => {
       const byApp = memo(decisionKeys, c.facts, () => new Map<string, string>());
@@ -544,6 +558,7 @@ export class DjangoProject {
       if (k === undefined) byApp.set(c.app.label, (k = `${c.app.label}@${decisionKey(c.facts)}`));
       return k;
     });
+    for (const [label, prefix] of this.swapperPrefixes) key.push(`prefix ${label}=${prefix}`);
     const before = this.previous?.decisions;
     if (before && sameStrings(before.key, key) && before.reads.stillValid(this.tree.inner, this.changed)) {
       const models = new Map<string, ModelInfo | null>();
@@ -556,7 +571,8 @@ export class DjangoProject {
         models.set(facts.qualified, model);
         if (model && model.qualified === facts.qualified) this.addModel(model, [facts.qualified]);
       }
-      this.decisions = { key, reads: before.reads, models };
+      for (const extra of before.extras) this.addModel(extra, [extra.qualified]);
+      this.decisions = { key, reads: before.reads, models, extras: before.extras };
       this.reads.include(before.reads);
       return;
     }
@@ -568,37 +584,58 @@ export class DjangoProject {
   private decideModels(classes: { app: AppInfo; facts: ClassFacts }[], key: string[], reads: ReadLog): void {
     // Model-ness travels through bases defined anywhere in the workspace: iterate to a fixpoint.
     const byQualified = new Map(classes.map((c) => [c.facts.qualified, c]));
-    const decided = new Map<string, ModelInfo | null>();
-    const decide = (qualified: string, seen: Set<string>): ModelInfo | null | undefined => {
+    /** null: not a model; undefined: cannot tell (a base djswap cannot read). */
+    const decided = new Map<string, ModelInfo | null | undefined>();
+    /** Classes of other modules read for the bases they define (an abstract model in base.py). */
+    const extras: { app: AppInfo; facts: ClassFacts }[] = [];
+    const decide = (qualified: string, seen: Set<string>, forApp?: AppInfo): ModelInfo | null | undefined => {
       if (decided.has(qualified)) return decided.get(qualified);
       // A class read from a file wins; built-in knowledge stands in for what is not read.
-      const entry = byQualified.get(qualified) ?? this.reexported(qualified, byQualified);
-      if (!entry) return this.modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
+      let entry = byQualified.get(qualified) ?? this.reexported(qualified, byQualified);
+      if (!entry) {
+        const known = this.modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
+        if (known || !forApp) return known;
+        // A base defined in a module that is not a models module: read that module.
+        const facts = this.classOfModule(qualified);
+        if (!facts) return undefined;
+        entry = { app: this.appOfFile(facts.file) ?? forApp, facts };
+        byQualified.set(facts.qualified, entry);
+        if (facts.qualified !== qualified) byQualified.set(qualified, entry);
+        extras.push(entry);
+      }
       if (seen.has(qualified)) return undefined;
       seen.add(qualified);
       const lineage: string[] = [];
       let isModel = false;
       let userModel = false;
+      let unsure = false;
       for (const base of entry.facts.bases) {
-        if (!base.qualified) continue;
+        if (!base.qualified) {
+          // A base djswap cannot name (a call, a subscript): the class may be a model.
+          unsure = true;
+          continue;
+        }
         lineage.push(base.qualified);
         if (MODEL_BASES.has(base.qualified)) {
           isModel = true;
           continue;
         }
-        const parent = decide(base.qualified, seen);
+        const parent = decide(base.qualified, seen, entry.app);
         if (parent) {
           isModel = true;
           userModel ||= parent.userModel || parent.known?.userModel === true;
           lineage.push(...parent.lineage);
-        } else if (parent === undefined && !base.qualified.startsWith('django.') && looksLikeModel(entry.facts)) {
-          // A base from an unread package (django-extensions' TimeStampedModel, ...).
-          isModel = true;
+        } else if (parent === undefined && !base.qualified.startsWith('django.')) {
+          unsure = true;
         }
       }
+      // A base from an unread package (django-extensions' TimeStampedModel, ...): fields or a Meta tell.
+      if (!isModel && unsure && looksLikeModel(entry.facts)) isModel = true;
       if (!isModel) {
-        decided.set(qualified, null);
-        return null;
+        // Unknown rather than no: a subclass with fields of its own may still be a model.
+        const answer = unsure ? undefined : null;
+        decided.set(qualified, answer);
+        return answer;
       }
       const app = entry.facts.meta.appLabel ? this.appsByLabel.get(entry.facts.meta.appLabel) ?? entry.app : entry.app;
       const model: ModelInfo = {
@@ -609,13 +646,15 @@ export class DjangoProject {
         origin: app.origin === 'site-packages' ? 'site-packages' : 'workspace',
         abstract: entry.facts.meta.abstract === true,
         proxy: entry.facts.meta.proxy === true,
-        swappable: entry.facts.meta.swappable?.setting,
+        swappable: this.swappableSettingOf(entry.facts),
         userModel,
         file: entry.facts.file,
         facts: entry.facts,
         lineage,
       };
+      if (entry.facts.guards && this.classGuardsHold(entry.facts) === undefined) model.conditional = entry.facts.guardSource;
       decided.set(qualified, model);
+      if (entry.facts.qualified !== qualified) decided.set(entry.facts.qualified, model);
       return model;
     };
     const models = new Map<string, ModelInfo | null>();
@@ -624,7 +663,73 @@ export class DjangoProject {
       models.set(facts.qualified, model ?? null);
       if (model && model.qualified === facts.qualified) this.addModel(model, [facts.qualified]);
     }
-    this.decisions = { key, reads, models };
+    // Bases read from other modules are models of the app whose module holds them (abstract ones, mostly).
+    const extraModels: ModelInfo[] = [];
+    for (const { facts } of extras) {
+      const model = decided.get(facts.qualified);
+      if (!model || model.qualified !== facts.qualified || this.modelByQualified(facts.qualified) !== undefined) continue;
+      extraModels.push(model);
+      this.addModel(model, [facts.qualified]);
+    }
+    this.decisions = { key, reads, models, extras: extraModels };
+  }
+
+  /** The class a qualified name stands for in a module djswap reads (following re-exports), when it is one. */
+  private classOfModule(qualified: string): ClassFacts | undefined {
+    let current = qualified;
+    for (let hops = 0; hops < 8; hops++) {
+      if (current.startsWith('django.')) return undefined;
+      const dot = current.lastIndexOf('.');
+      if (dot <= 0) return undefined;
+      const scope = this.scopeOf(current.slice(0, dot));
+      if (!scope) return undefined;
+      const name = current.slice(dot + 1);
+      const facts = memo(classesMemo, scope, () => extractClasses(scope)).filter((c) => c.name === name).pop();
+      if (facts) return facts;
+      const binding = scope.bindings.get(name);
+      if (!binding || binding.kind !== 'qualified') return undefined;
+      current = binding.name;
+    }
+    return undefined;
+  }
+
+  /** What `if` tests read: the settings in force, as Django gives them to code. */
+  readonly conditions: ConditionFacts = {
+    setting: (name) => this.settingForCondition(name),
+    swapperSetting: (app, model) => this.swapperSetting(app, model),
+  };
+
+  private settingForCondition(name: string): ConditionValue | null | undefined {
+    const value = this.settings.values.get(name)?.value;
+    if (value) {
+      if ('fromEnvironment' in value && value.fromEnvironment) return undefined;
+      if (value.kind === 'str') return { kind: 'str', value: value.value };
+      if (value.kind === 'bool') return { kind: 'bool', value: value.value };
+      if (value.kind === 'none') return { kind: 'none' };
+      return undefined;
+    }
+    if ((!this.settings.file && !this.config.inlineSettings) || this.settings.unresolvedStarImports.length > 0) return undefined;
+    // Django's own default; other settings are simply not there.
+    return name === 'AUTH_USER_MODEL' ? { kind: 'str', value: 'auth.User' } : null;
+  }
+
+  /** The setting swapper reads for `app.Model`: its name follows `set_app_prefix`. */
+  swapperSetting(app: string, model: string): string {
+    return swapperSettingName(app, model, this.swapperPrefixes.get(app));
+  }
+
+  /** The setting a model's Meta.swappable names (swapper's with the app's prefix). */
+  private swappableSettingOf(facts: ClassFacts): string | undefined {
+    const swappable = facts.meta.swappable;
+    if (!swappable) return undefined;
+    return swappable.swapper ? this.swapperSetting(swappable.swapper.app, swappable.swapper.model) : swappable.setting;
+  }
+
+  /** Whether the `if` tests a class is defined under hold with these settings (undefined: not known). */
+  private classGuardsHold(facts: ClassFacts): boolean | undefined {
+    if (!facts.guards) return true;
+    const scope = this.scopeOfFile(facts.file);
+    return scope ? guardsHold(facts.guards, scope, this.conditions) : undefined;
   }
 
   private knownByQualified?: Map<string, { app: KnownApp; model: KnownModel; installed: boolean }>;
@@ -769,10 +874,14 @@ export class DjangoProject {
         return { key: keyOf(entry.app, '__first__'), kind: 'swappable' };
       case 'swappable':
       case 'swapper': {
-        const state = this.swappable(entry.setting);
+        // swapper's setting name follows the app's prefix (`set_app_prefix`), known only to the project.
+        const label = entry.kind === 'swapper' ? entry.defaultLabel : '';
+        const dot = label.indexOf('.');
+        const setting = dot > 0 ? this.swapperSetting(label.slice(0, dot), label.slice(dot + 1)) : entry.setting;
+        const state = this.swappable(setting);
         const value = state?.value ?? (entry.kind === 'swapper' ? entry.defaultLabel : undefined);
         if (!value || !value.includes('.')) return null;
-        return { key: keyOf(value.split('.')[0], '__first__'), kind: 'swappable', setting: entry.setting };
+        return { key: keyOf(value.split('.')[0], '__first__'), kind: 'swappable', setting };
       }
       default:
         return null;
@@ -846,7 +955,9 @@ export class DjangoProject {
         return;
       }
       const assignment = this.settings.values.get(setting);
-      const ownerInstalled = this.appsByLabel.has(defaultLabel.split('.')[0]);
+      // A package's setting matters when that package is installed, not an app that shares its label.
+      const owner = this.appsByLabel.get(defaultLabel.split('.')[0]);
+      const ownerInstalled = owner !== undefined && (!spec || owner.known !== undefined || owner.origin === 'builtin');
       let value: string | undefined;
       if (assignment) value = assignment.value.kind === 'str' ? assignment.value.value : undefined;
       else if (this.settings.unresolvedStarImports.length === 0) value = defaultLabel;
@@ -966,7 +1077,7 @@ export function sameLabel(a: string, b: string): boolean {
 
 /** Fields assigned from `models.*` calls or a Meta class: what a model class looks like. */
 function looksLikeModel(facts: ClassFacts): boolean {
-  return facts.relations.length > 0 || facts.meta.span !== undefined;
+  return facts.relations.length > 0 || facts.otherFields > 0 || facts.meta.span !== undefined;
 }
 
 function describeUnknown(value: StaticValue): string {

@@ -7,8 +7,12 @@ import type { ModuleScope } from './modules';
 export type RelationTarget =
   /** A model label string: "auth.User", "User" (same app), "self". */
   | { kind: 'label'; label: string; span: Span; quote: string; viaConstant?: string }
-  /** A class, by its qualified name: `User` imported from django.contrib.auth.models. */
-  | { kind: 'class'; qualified: string; span: Span }
+  /**
+   * A class, by its qualified name: `User` imported from django.contrib.auth.models. `choice`: the
+   * name is bound differently by the branches of an `if` (ModuleScope.choices), `qualified` is the
+   * later branch's.
+   */
+  | { kind: 'class'; qualified: string; span: Span; choice?: string }
   /** A swappable setting: `settings.AUTH_USER_MODEL`, `oauth2_settings.APPLICATION_MODEL`, `getattr(settings, "X", "d")`. */
   | { kind: 'setting'; setting: string; via: SettingVia; span: Span; defaultLabel?: string; viaConstant?: string }
   /** `swapper.get_model_name("app", "Model")`. */
@@ -73,6 +77,7 @@ export function classifyTarget(expr: PyExpr, scope: ModuleScope, depth = 0): Rel
       }
     }
     const qualified = scope.qualify(expr);
+    if (qualified && expr.k === 'name' && scope.choices.has(expr.id)) return { kind: 'class', qualified, span, choice: expr.id };
     if (qualified) return { kind: 'class', qualified, span };
     return { kind: 'unknown', span };
   }

@@ -15,8 +15,10 @@ while \`X\` points at some other model. It usually comes from copying the defaul
 \`class Meta(AbstractUser.Meta): swappable = "AUTH_USER_MODEL"\`.`,
     whyIsThisBad: `\`Meta.swappable\` marks the *default* model that a setting may replace. On any other model it
 means "this model is replaced when X points elsewhere": Django treats it as swapped out — \`migrate\` creates no
-table for it, its manager raises \`AttributeError: Manager isn't available\`, and relations to it fail the
-system checks.`,
+table for it, its manager raises \`AttributeError: Manager isn't available; 'legacy.Application' has been swapped
+for 'clients.Application'\`, and relations to it fail the system checks. A setting the settings do not define swaps
+nothing out (Django reads it with a default of \`None\`), except \`AUTH_USER_MODEL\`, which has Django's default,
+and swapper's settings, which swapper defines.`,
     example: `class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"`,
@@ -36,6 +38,9 @@ system checks.`,
       if (model.origin !== 'workspace' || !model.swappable || !model.facts?.meta.swappable) continue;
       const state = project.swappable(model.swappable);
       if (!state || state.value === undefined) continue;
+      // Django reads getattr(settings, X, None): a setting nobody defines swaps nothing out (AUTH_USER_MODEL
+      // has Django's default, swapper defines its settings itself).
+      if (!state.assignment && !state.defaultAvailable) continue;
       // The model that declares the setting (its default) is where Meta.swappable belongs.
       if (sameLabel(state.defaultLabel, model.label)) continue;
       if (sameLabel(state.value, model.label)) continue;
@@ -51,8 +56,9 @@ system checks.`,
         file: file.path,
         span: declaration.span,
         severity: 'error',
-        message: `\`${model.label}\` declares \`swappable = "${state.setting}"\`, but ${describeSetting(context, state)}, so Django treats \`${model.label}\` as swapped out: no table, and its manager raises AttributeError. \`Meta.swappable\` belongs on the default model (\`${state.defaultLabel}\`), not on a replacement.`,
+        message: `\`${model.label}\` declares \`swappable = "${state.setting}"\`, but ${describeSetting(context, state)}, so Django treats \`${model.label}\` as swapped out: \`migrate\` creates no table for it, and its manager raises \`AttributeError: Manager isn't available; '${model.label}' has been swapped for '${state.value}'\`. \`Meta.swappable\` belongs on the default model (\`${state.defaultLabel}\`), not on a replacement.`,
         related: settingRelated(state),
+        unverified: model.conditional ? `\`${model.label}\` is defined only when \`${model.conditional}\` holds, which djswap cannot tell` : undefined,
         fix: {
           title: `Remove swappable = "${state.setting}"`,
           safe: false,

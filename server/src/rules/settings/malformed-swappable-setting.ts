@@ -1,6 +1,5 @@
+import { sameLabel, type DjangoProject, type SwappableState } from '../../django/project';
 import type { Finding, Rule } from '../types';
-
-const LABEL = /^[A-Za-z_]\w*\.[A-Za-z_]\w*$/;
 
 export const malformedSwappableSetting: Rule = {
   code: 'SWP401',
@@ -10,11 +9,16 @@ export const malformedSwappableSetting: Rule = {
   fix: 'none',
   docs: {
     whatItDoes: `Flags a swappable setting (\`AUTH_USER_MODEL\`, \`OAUTH2_PROVIDER_APPLICATION_MODEL\`, a setting named by
-\`Meta.swappable\`) whose value is not \`"app_label.ModelName"\` — most often a dotted path to the class,
-\`"users.models.User"\`.`,
-    whyIsThisBad: `Django splits the value on the dot to find the app and the model. Anything else stops every
-command at start-up: \`ValueError: Invalid model reference 'users.models.User'. String model references must be
-of the form 'app_label.ModelName'.\` (\`models.E001\` in the system checks).`,
+\`Meta.swappable\`) whose value does not split into an app label and a model name at its one dot — most often a
+dotted path to the class, \`"users.models.User"\`, or a model name alone. An **error** where Django stops; a
+**warning** for a project's own swappable setting that no relation follows, where Django says nothing.`,
+    whyIsThisBad: `Django splits the value on the dot to find the app and the model. For \`AUTH_USER_MODEL\` every command
+stops at start-up: \`ImproperlyConfigured: AUTH_USER_MODEL must be of the form 'app_label.model_name'\` for a name
+without a dot, \`ValueError: Invalid model reference 'users.models.User'. String model references must be of the
+form 'app_label.ModelName'.\` for a dotted path. Relation fields that follow any swappable setting fail the same
+way. Where nothing follows a project's own setting, the system checks stay silent, but the default model counts as
+swapped out: \`migrate\` creates no table for it and its manager raises \`AttributeError: Manager isn't available;
+'catalog.Widget' has been swapped for 'catalog.models.Widget'\`.`,
     example: `AUTH_USER_MODEL = "users.models.User"`,
     useInstead: `AUTH_USER_MODEL = "users.User"`,
     fixSafety: `No fix; the message suggests the label when the value looks like a dotted path to a model.`,
@@ -24,21 +28,72 @@ of the form 'app_label.ModelName'.\` (\`models.E001\` in the system checks).`,
     ],
   },
   check(context) {
+    const { project } = context;
     const findings: Finding[] = [];
-    for (const state of context.project.swappables) {
+    for (const state of project.swappables) {
       const assignment = state.assignment;
-      if (!assignment || assignment.value.kind !== 'str') continue;
+      if (!state.inUse || !assignment || assignment.value.kind !== 'str') continue;
       const value = assignment.value.value;
-      if (LABEL.test(value)) continue;
       const parts = value.split('.');
+      // Two parts are a label: whether it names a model is SWP402's question.
+      if (parts.length === 2) continue;
       const suggestion = parts.length > 2 && parts.every((p) => /^[A-Za-z_]\w*$/.test(p)) ? ` Did you mean "${parts[parts.length - 3] ?? parts[0]}.${parts[parts.length - 1]}"?` : '';
+      const invalidReference = `\`ValueError: Invalid model reference '${value}'. String model references must be of the form 'app_label.ModelName'.\``;
+      const following = relationsFollowing(project, state);
+      let severity: Finding['severity'] = 'error';
+      let consequence: string;
+      if (state.setting === 'AUTH_USER_MODEL') {
+        consequence = parts.length === 1 ? `Django fails at start-up with \`ImproperlyConfigured: AUTH_USER_MODEL must be of the form 'app_label.model_name'\`` : `Django fails at start-up with ${invalidReference}`;
+      } else if (parts.length === 1 && resolvedAtImport(project, state)) {
+        consequence = `Django fails at start-up (django-oauth-toolkit's admin resolves it) with \`ValueError: not enough values to unpack (expected 2, got 1)\``;
+      } else if (following.length > 0) {
+        const named = `${following.slice(0, 3).map((f) => `\`${f}\``).join(', ')}${following.length > 3 ? ', ...' : ''}`;
+        consequence =
+          parts.length > 2
+            ? `the relation fields that follow it (${named}) make Django fail at start-up with ${invalidReference}`
+            : `the relation fields that follow it (${named}) point at no model, and Django stops (the system checks report fields.E300 "Field defines a relation with model '...', which is either not installed, or is abstract.")`;
+      } else {
+        severity = 'warning';
+        consequence = `Django's checks say nothing, but \`${state.defaultLabel}\` counts as swapped out: \`migrate\` creates no table for it and its manager raises \`AttributeError: Manager isn't available; '${state.defaultLabel}' has been swapped for '${value}'\``;
+      }
       findings.push({
         file: assignment.location.file,
         span: assignment.valueSpan,
-        severity: 'error',
-        message: `\`${state.setting}\` is "${value}": Django fails at start-up with \`ValueError: Invalid model reference '${value}'. String model references must be of the form 'app_label.ModelName'.\`${suggestion}`,
+        severity,
+        message: `\`${state.setting}\` is "${value}", not "app_label.ModelName": ${consequence}${consequence.endsWith('.`') ? '' : '.'}${suggestion}`,
       });
     }
     return findings;
   },
 };
+
+/**
+ * Relation fields Django checks that follow a swappable setting: of models in force (a swapped-out
+ * model's fields are not checked), in the project's code or a known package's.
+ */
+export function relationsFollowing(project: DjangoProject, state: SwappableState): string[] {
+  const out: string[] = [];
+  for (const model of project.models) {
+    if (model.abstract) continue;
+    if (model.swappable) {
+      const own = project.swappable(model.swappable);
+      if (own && (own.value === undefined || !sameLabel(own.value, model.label))) continue;
+    }
+    for (const relation of model.known?.relations ?? []) {
+      if ('setting' in relation.target && relation.target.setting === state.setting) out.push(`${model.label}.${relation.field}`);
+    }
+    // A concrete model has the fields of its abstract bases too.
+    const bases = model.lineage.map((q) => project.modelByQualified(q)).filter((b) => b !== undefined && b.abstract && b.qualified !== model.qualified);
+    for (const relation of [model, ...bases].flatMap((m) => m!.facts?.relations ?? [])) {
+      const target = relation.target;
+      const follows = (target.kind === 'setting' && target.setting === state.setting) || (target.kind === 'swapper' && project.swapperSetting(target.app, target.model) === state.setting);
+      if (follows) out.push(`${model.label}.${relation.name}`);
+    }
+  }
+  return out;
+}
+
+/** django-oauth-toolkit's admin module calls apps.get_model() on each of its settings when the admin loads it. */
+export function resolvedAtImport(project: DjangoProject, state: SwappableState): boolean {
+  return state.spec?.getter?.module === 'oauth2_provider.models' && project.appsByLabel.get('admin')?.known !== undefined && project.appsByLabel.has('oauth2_provider');
+}

@@ -1,25 +1,30 @@
-import { forEachExpr, forEachStatement, statementExprs } from '../../syntax/python';
+import { forEachExpr, statementExprs, type PyExpr, type PyStatement } from '../../syntax/python';
 import type { Span } from '../../syntax/tree';
-import type { DjangoProject, SwappableState } from '../../django/project';
-import { settingReference } from '../../django/references';
+import { exitGuard, guardsHold, testText, type Guard } from '../../django/conditions';
+import type { DjangoProject, ModelInfo, SwappableState } from '../../django/project';
+import { settingReference, type RelationTarget } from '../../django/references';
 import type { ParsedFile } from '../../django/source';
+import type { RelationField } from '../../django/models';
 import type { Finding, Rule, RuleContext, TextEdit } from '../types';
 
 export const undefinedSwappableSetting: Rule = {
   code: 'SWP403',
   name: 'undefined-swappable-setting',
-  summary: '`settings.X` is read for a swappable setting the settings never define',
+  summary: 'A swappable setting the settings never define is read, or will be written into a migration',
   defaultSeverity: 'error',
   fix: 'safe',
   docs: {
-    whatItDoes: `Flags \`settings.X\` in models and migrations when \`X\` is a swappable setting — declared by a model's
-\`Meta.swappable\` or known from a package — that the settings module never defines and nothing gives a default
-for. Django's own \`AUTH_USER_MODEL\` always has one; swapper-based settings and helpers such as
-\`oauth2_settings.APPLICATION_MODEL\` read theirs with a default, so they are not flagged.`,
-    whyIsThisBad: `\`makemigrations\` serialises a relation to a swappable model as \`settings.X\`, whatever the model
-code says (\`getattr(settings, "X", "myapp.Widget")\` in models.py does not help the migration). When the setting is
-not defined, loading that migration fails — \`makemigrations\`, \`migrate\` and the test runner stop with
-\`AttributeError: 'Settings' object has no attribute 'X'\`.`,
+    whatItDoes: `Flags, for a swappable setting \`X\` — declared by a model's \`Meta.swappable\` or known from a package —
+that the settings module never defines and nothing gives a default for: \`settings.X\` read in models and
+migrations, and a relation field to the swappable model that no migration records yet (\`makemigrations\` will
+write it). Django's own \`AUTH_USER_MODEL\` always has a default; swapper-based settings and helpers such as
+\`oauth2_settings.APPLICATION_MODEL\` read theirs with a default, so they are not flagged. A read inside a function
+is a **warning** (it fails when the function runs); under an \`if\` djswap cannot evaluate it is held back.`,
+    whyIsThisBad: `\`settings.X\` raises \`AttributeError: 'Settings' object has no attribute 'X'\` when \`X\` is not
+defined: a models module or a migration that reads it at import stops \`makemigrations\`, \`migrate\` and the test
+runner. \`makemigrations\` writes every relation to a swappable model as \`settings.X\` (with a
+\`swappable_dependency\`), whatever the model code says — \`"myapp.Widget"\` or \`getattr(settings, "X", "myapp.Widget")\`
+— and resolving that dependency fails the same way, so a new relation cannot get its migration.`,
     example: `# myapp/models.py
 class Widget(models.Model):
     class Meta:
@@ -39,21 +44,76 @@ file that holds INSTALLED_APPS. Nothing changes for code that already read the d
   checkFiles(context) {
     const { project } = context;
     const none = { files: [], check: () => [] };
-    if (project.settings.unresolvedStarImports.length > 0 || !project.settings.file) return none;
-    const undefinedSettings = new Map<string, SwappableState>();
-    for (const state of project.swappables) {
-      if (!state.inUse || state.defaultAvailable || project.settings.values.has(state.setting)) continue;
-      undefinedSettings.set(state.setting, state);
-    }
+    const undefinedSettings = undefinedSwappableSettings(project);
     if (undefinedSettings.size === 0) return none;
     // Every way of reading a setting names it.
-    const files = context.filesContaining([...undefinedSettings.keys()]).filter((path) => {
+    const readers = context.filesContaining([...undefinedSettings.keys()]).filter((path) => {
       const role = project.files.get(path)?.role;
       return role === 'models' || role === 'migration';
     });
-    return { files, check: (path) => checkFile(context, path, undefinedSettings) };
+    const relations = new Set(project.models.filter((m) => m.facts?.relations.some((r) => pendingUndefinedRelation(project, m, r))).map((m) => m.file!));
+    const files = [...new Set([...readers, ...relations])];
+    return {
+      files,
+      check: (path) => {
+        // Settings that add names at run time may define it after all (read here, so the unit follows them).
+        const dynamic = project.settings.files.find((file) => /\b(globals|locals|vars)\(\)|\bsetattr\(|\bexec\(/.test(context.text(file) ?? ''));
+        const premise = dynamic ? `${context.relative(dynamic)} defines settings at run time (globals(), setattr(), exec()), which djswap does not follow` : undefined;
+        return checkFile(context, path, undefinedSettings).map((f) => (premise && !f.unverified ? { ...f, unverified: premise } : f));
+      },
+    };
   },
 };
+
+/** Swappable settings in use that the settings do not define and nothing reads with a default. */
+function undefinedSwappableSettings(project: DjangoProject): Map<string, SwappableState> {
+  const out = new Map<string, SwappableState>();
+  if (project.settings.unresolvedStarImports.length > 0 || !project.settings.file) return out;
+  for (const state of project.swappables) {
+    if (!state.inUse || state.defaultAvailable || project.settings.values.has(state.setting)) continue;
+    out.set(state.setting, state);
+  }
+  return out;
+}
+
+/**
+ * A relation field of a concrete model to a model whose swappable setting is not defined, that no
+ * migration of its app records yet: `makemigrations` would write it with that setting, and fail.
+ */
+export function pendingUndefinedRelation(project: DjangoProject, model: ModelInfo, field: RelationField): SwappableState | undefined {
+  if (model.abstract || model.proxy || model.origin !== 'workspace') return undefined;
+  const target = targetModel(project, model, field.target);
+  if (!target?.swappable) return undefined;
+  const state = undefinedSwappableSettings(project).get(target.swappable);
+  if (!state || !sameModelLabel(state.defaultLabel, target.label)) return undefined;
+  // `makemigrations` writes migrations for apps that have a migrations package.
+  if (project.appsByLabel.get(model.app)?.migrations !== 'package') return undefined;
+  const name = model.name.toLowerCase();
+  for (const migration of project.migrations.values()) {
+    if (migration.app !== model.app) continue;
+    if (!migration.relations) return undefined;
+    if (migration.relations.some((r) => r.model.toLowerCase() === name && r.field === field.name)) return undefined;
+  }
+  return state;
+}
+
+function targetModel(project: DjangoProject, model: ModelInfo, target: RelationTarget): ModelInfo | undefined {
+  if (target.kind === 'label') return target.label === 'self' ? undefined : project.modelByLabel(target.label.includes('.') ? target.label : `${model.app}.${target.label}`);
+  if (target.kind === 'class' && !target.choice) return project.modelByQualified(target.qualified);
+  if (target.kind === 'setting' && target.via === 'getattr' && target.defaultLabel && !project.settings.values.has(target.setting)) return project.modelByLabel(target.defaultLabel);
+  return undefined;
+}
+
+function sameModelLabel(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+interface SettingRead {
+  setting: string;
+  span: Span;
+  inFunction: boolean;
+  guards: Guard[];
+}
 
 function checkFile(context: RuleContext, path: string, undefinedSettings: Map<string, SwappableState>): Finding[] {
   const { project } = context;
@@ -62,29 +122,86 @@ function checkFile(context: RuleContext, path: string, undefinedSettings: Map<st
   const file = context.file(path);
   const scope = file ? project.scopeOfFile(path) : undefined;
   if (!file || !scope) return findings;
-  const reads = new Map<string, Span[]>();
-  forEachStatement(file.module.statements, (s) => {
-    for (const expr of statementExprs(s)) {
-      forEachExpr(expr, (e) => {
-        const read = settingReference(e, scope);
-        if (read?.via === 'django' && undefinedSettings.has(read.setting)) reads.set(read.setting, [...(reads.get(read.setting) ?? []), e.span]);
-      });
+  const settingsFile = context.file(settingsFileOf(project));
+  const reads: SettingRead[] = [];
+  const visit = (list: PyStatement[], guards: Guard[], inFunction: boolean) => {
+    let current = guards;
+    for (const s of list) {
+      for (const expr of statementExprs(s)) {
+        forEachExpr(expr, (e: PyExpr) => {
+          const read = settingReference(e, scope);
+          if (read?.via === 'django' && undefinedSettings.has(read.setting)) reads.push({ setting: read.setting, span: e.span, inFunction, guards: current });
+        });
+      }
+      if (s.kind === 'class' || s.kind === 'block') visit(s.body, current, inFunction);
+      else if (s.kind === 'def') visit(s.body, current, true);
+      else if (s.kind === 'if') {
+        visit(s.body, [...current, { test: s.test, holds: true }], inFunction);
+        visit(s.orelse, [...current, { test: s.test, holds: false }], inFunction);
+      } else if (s.kind === 'try') {
+        visit(s.body, current, inFunction);
+        for (const h of s.handlers) visit(h.body, current, inFunction);
+        visit(s.orelse, current, inFunction);
+        visit(s.finalbody, current, inFunction);
+      }
+      const exit = exitGuard(s, file.text);
+      if (exit) current = [...current, exit];
     }
-  });
-  for (const [setting, spans] of reads) {
+  };
+  visit(file.module.statements, [], false);
+  const bySetting = new Map<string, SettingRead[]>();
+  for (const read of reads) {
+    const runs = guardsHold(read.guards, scope, project.conditions);
+    if (runs === false) continue;
+    bySetting.set(read.setting, [...(bySetting.get(read.setting) ?? []), read]);
+  }
+  const failsOnImport = new Set<string>();
+  for (const [setting, list] of bySetting) {
     const state = undefinedSettings.get(setting)!;
-    spans.sort((a, b) => a.start - b.start);
+    // The import-time read decides: it stops the module from loading.
+    const first = list.find((r) => !r.inFunction && guardsHold(r.guards, scope, project.conditions) === true) ?? list.find((r) => !r.inFunction) ?? list[0];
+    const runs = guardsHold(first.guards, scope, project.conditions);
+    if (!first.inFunction) failsOnImport.add(setting);
     const declaration = state.declaringModel?.facts?.meta.swappable;
+    const what = info.role === 'migration' ? 'migration' : 'module';
+    const consequence = first.inFunction
+      ? `the function that reads it fails with \`AttributeError: 'Settings' object has no attribute '${setting}'\` when it runs`
+      : `loading this ${what} fails with \`AttributeError: 'Settings' object has no attribute '${setting}'\``;
     findings.push({
       file: path,
-      span: spans[0],
-      severity: 'error',
-      message: `\`settings.${setting}\` is read here${spans.length > 1 ? ` (and ${spans.length - 1} more time${spans.length > 2 ? 's' : ''} in this file)` : ''}, but the settings never define \`${setting}\` (${state.declaredBy}): loading this ${info.role === 'migration' ? 'migration' : 'module'} fails with \`AttributeError: 'Settings' object has no attribute '${setting}'\`. Define \`${setting} = "${state.defaultLabel}"\` in the settings.`,
-      related: declaration && state.declaringModel?.file ? [{ file: state.declaringModel.file, span: declaration.span, message: `${state.declaringModel.label} declares swappable = "${setting}"` }] : [],
-      fix: defineSettingFix(project, context.file(settingsFileOf(project))!, setting, state.defaultLabel),
+      span: first.span,
+      severity: first.inFunction ? 'warning' : 'error',
+      message: `\`settings.${setting}\` is read here${list.length > 1 ? ` (and ${list.length - 1} more time${list.length > 2 ? 's' : ''} in this file)` : ''}, but the settings never define \`${setting}\` (${state.declaredBy}): ${consequence}. Define \`${setting} = "${state.defaultLabel}"\` in the settings.`,
+      related: declarationRelated(state, declaration?.span),
+      fix: defineSettingFix(project, settingsFile, setting, state.defaultLabel),
+      unverified: runs === undefined ? `the read runs only when \`${first.guards.map((g) => `${g.holds ? '' : 'not '}${testText(g.test, scope)}`).join(' and ')}\` holds, which djswap cannot tell` : undefined,
     });
   }
+  // Relations makemigrations has yet to write: it writes them with the undefined setting.
+  for (const model of project.models) {
+    if (model.file !== path || !model.facts) continue;
+    for (const field of model.facts.relations) {
+      const state = pendingUndefinedRelation(project, model, field);
+      if (!state || failsOnImport.has(state.setting)) continue;
+      const setting = state.setting;
+      findings.push({
+        file: path,
+        span: field.target.span,
+        severity: 'error',
+        message:
+          `\`${model.label}.${field.name}\` points at \`${state.defaultLabel}\`, which is swappable through \`${setting}\` (${state.declaredBy}), but the settings never define \`${setting}\` and no migration of \`${model.app}\` has this field yet: ` +
+          `\`makemigrations\` writes it as \`settings.${setting}\` and fails with \`AttributeError: 'Settings' object has no attribute '${setting}'\`. Define \`${setting} = "${state.defaultLabel}"\` in the settings.`,
+        related: declarationRelated(state, state.declaringModel?.facts?.meta.swappable?.span),
+        fix: defineSettingFix(project, settingsFile, setting, state.defaultLabel),
+        unverified: model.conditional ? `\`${model.label}\` is defined only when \`${model.conditional}\` holds, which djswap cannot tell` : undefined,
+      });
+    }
+  }
   return findings;
+}
+
+function declarationRelated(state: SwappableState, span: Span | undefined): Finding['related'] {
+  return span && state.declaringModel?.file ? [{ file: state.declaringModel.file, span, message: `${state.declaringModel.label} declares swappable = "${state.setting}"` }] : [];
 }
 
 /** The settings file to add a setting to: the one that sets INSTALLED_APPS (the base of a package). */
