@@ -57,6 +57,8 @@ interface StartPoint {
   naming?: ModuleNaming;
   /** The django-configurations class it sets. */
   configuration?: string;
+  /** The manage.py of the folder a configured settings module runs from. */
+  manageFile?: string;
   configureCall?: Location;
   /** Folders it puts on sys.path (absolute). */
   pathEntries: string[];
@@ -144,7 +146,7 @@ class Discovery {
       const others = unique([...(chosen.settings?.others ?? []), ...list.slice(1).flatMap((g) => (g[0].settings ? [g[0].settings.module] : []))]);
       entries.push(
         this.entry(root, {
-          manageFile: group.find((e) => e.point.source === 'manage.py' || e.point.source === 'manage.py (computed)')?.point.file,
+          manageFile: group.find((e) => e.point.source === 'manage.py' || e.point.source === 'manage.py (computed)')?.point.file ?? group.find((e) => e.point.manageFile)?.point.manageFile,
           settingsModule: chosen.settings?.module,
           settingsSource: chosen.point.source,
           settingsReason: this.reason(chosen.point, chosen.settings?.module, chosen.settings?.others ?? []),
@@ -192,7 +194,16 @@ class Discovery {
       // --settings or the editor's setting: the project where that module is, whatever else names it.
       const dirs = unique([...points.map((p) => p.dir), this.scan.root]);
       const point = dirs
-        .map((dir): StartPoint => ({ source: 'configuration', rank: RANK.configuration, file: dir, dir, naming: literal(explicit), pathEntries: points.filter((p) => p.dir === dir).flatMap((p) => p.pathEntries), where: 'the configured settings module' }))
+        .map((dir): StartPoint => ({
+          source: 'configuration',
+          rank: RANK.configuration,
+          file: dir,
+          dir,
+          naming: literal(explicit),
+          pathEntries: points.filter((p) => p.dir === dir).flatMap((p) => p.pathEntries),
+          manageFile: points.find((p) => p.dir === dir && p.source.startsWith('manage.py'))?.file,
+          where: 'the configured settings module',
+        }))
         .find((p) => this.resolveNaming(p));
       return [point ?? { source: 'configuration', rank: RANK.configuration, file: this.scan.root, dir: this.scan.root, naming: literal(explicit), pathEntries: [], where: 'the configured settings module' }];
     }
