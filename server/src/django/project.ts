@@ -770,7 +770,11 @@ export class DjangoProject {
       case 'swappable':
       case 'swapper': {
         const state = this.swappable(entry.setting);
-        const value = state?.value ?? (entry.kind === 'swapper' ? entry.defaultLabel : undefined);
+        // swappable_dependency(value) only reads the setting's string: a setting djswap does not know
+        // as swappable (a swapper prefix) still gives (app, "__first__").
+        const assigned = state ? undefined : this.settings.values.get(entry.setting);
+        const literal = assigned?.value.kind === 'str' ? assigned.value.value : undefined;
+        const value = state?.value ?? literal ?? (entry.kind === 'swapper' ? entry.defaultLabel : undefined);
         if (!value || !value.includes('.')) return null;
         return { key: keyOf(value.split('.')[0], '__first__'), kind: 'swappable', setting: entry.setting };
       }
