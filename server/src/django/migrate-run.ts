@@ -179,7 +179,18 @@ function runPlan(project: DjangoProject, stepsOf: Map<MigrationKey, StepOperatio
     if (!set) ancestorsOf.set(key, (set = excluded.size === 0 ? project.graph.ancestors(key) : ancestorsWithout(project, key, excluded)));
     return set;
   };
-  const partialKeys = new Set([...project.migrations.values()].filter((m) => m.dependencies?.partial || m.runBefore?.partial).map((m) => m.key));
+  // Dependencies djswap cannot read, or swappable ones on a setting whose value it does not know.
+  const partialKeys = new Set(
+    [...project.migrations.values()]
+      .filter(
+        (m) =>
+          m.dependencies?.partial ||
+          m.runBefore?.partial ||
+          (m.dependencies?.entries ?? []).some((e) => (e.kind === 'swappable' || e.kind === 'swapper') && project.resolveDependency(e) === null) ||
+          (m.known?.dependencies ?? []).some((d) => d.startsWith('setting:') && project.swappable(d.slice('setting:'.length))?.value === undefined),
+      )
+      .map((m) => m.key),
+  );
   const orderUnknown = (key: MigrationKey) => partialKeys.has(key) || [...ancestors(key)].some((a) => partialKeys.has(a));
   const unordered: OrderedRelation[] = [];
   let failed = false;
