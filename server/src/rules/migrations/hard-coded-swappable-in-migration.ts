@@ -9,7 +9,7 @@ import { ensureImported } from '../edits';
 import { classSpan } from '../migration-edits';
 import type { Finding, Rule, RuleContext, Severity, TextEdit } from '../types';
 import { needsRunBefore } from './missing-run-before';
-import { outcome, settingOf, severityFor, swappableReliance, unorderedRelations, unverifiedOrder } from './ordering';
+import { outcome, settingOf, severityFor, swappableReliance, unorderedRelations, unresolvedOrdering, unverifiedOrder } from './ordering';
 
 export const hardCodedSwappableInMigration: Rule = {
   code: 'SWP203',
@@ -27,7 +27,8 @@ ordered only for the test project's value of the setting is a warning too. Also 
 default model, \`to="auth.User"\`, when the migration that creates that model gives it the \`swappable\` option
 (\`auth.0001_initial\` does): once the setting names another model, that one is swapped out and has no table.
 
-Not flagged: migrations replaced by a squash (Django uses the squash), dependency lists djswap cannot read in full,
+Not flagged: migrations replaced by a squash (Django uses the squash), dependency lists djswap cannot read in full
+(its own or an earlier migration's, or a swappable dependency on a setting whose value it does not know),
 test code ordered for its own settings, relations inside the app that declares the setting (makemigrations writes
 no dependency there; the model's creating migration needs \`run_before\`, SWP201), and a hard-coded target whose
 \`CreateModel\` has no \`swappable\` option — its table exists whatever the setting says.`,
@@ -164,6 +165,7 @@ function missingSwappableDependencies(
     const relations = unordered.filter((r) => settingOf(r) === setting);
     let severity: Severity;
     let consequence: string;
+    let unknownOrder: string | undefined;
     if (relations.length > 0) {
       severity = severityFor(context, relations, file.path);
       consequence = `nothing orders it after \`${relations[0].creator}\`, which creates \`${relations[0].target}\`: ${outcome(project, relations)}`;
@@ -176,6 +178,7 @@ function missingSwappableDependencies(
       if (migration.app === defaultApp || swappableReliance(project, migration.key, setting)) continue;
       if (!(migration.relations ?? []).some((r) => targetsSetting(project, r.relation.target, migration.app, setting))) continue;
       severity = 'warning';
+      unknownOrder = unresolvedOrdering(project, migration.key);
       consequence = `in a project that sets \`${setting}\` to a model of another app, nothing orders it after that model's migration, and where that app's label sorts after \`${migration.app}\` \`migrate\` fails with \`ValueError: Related model '<app>.<model>' cannot be resolved\``;
     }
     flaggedSettings.push(setting);
@@ -213,7 +216,7 @@ function missingSwappableDependencies(
       message: `\`${migration.key}\` points at ${namedSetting(context, state)}, now \`${state.value}\`, but ${fixed?.kind === 'key' ? `depends on the fixed \`${keyOf(fixed.app, fixed.name)}\`` : 'declares no swappable dependency'}: ${consequence}. Use \`${advice}\`.`,
       related: settingRelated(state),
       fix,
-      unverified: unverifiedOrder(relations),
+      unverified: unverifiedOrder(relations) ?? unknownOrder,
     });
   }
   return { findings: out, settings: flaggedSettings };

@@ -31,6 +31,21 @@ export function swappableReliance(project: DjangoProject, key: MigrationKey, set
   return undefined;
 }
 
+/**
+ * A migration, itself or an ancestor, whose dependencies djswap cannot all resolve: a list it cannot
+ * read in full, or a swappable dependency on a setting whose value it does not know (a setting named
+ * through a swapper prefix). Any ordering may hide there.
+ */
+export function unresolvedOrdering(project: DjangoProject, key: MigrationKey): string | undefined {
+  for (const candidate of [key, ...project.graph.ancestors(key)]) {
+    const migration = project.migrations.get(candidate);
+    if (migration?.dependencies?.partial) return `the dependencies of \`${candidate}\` are not all known`;
+    const entry = (migration?.dependencies?.entries ?? []).find((e) => (e.kind === 'swappable' || e.kind === 'swapper') && project.resolveDependency(e) === null);
+    if (entry && (entry.kind === 'swappable' || entry.kind === 'swapper')) return `\`${candidate}\` has a swappable dependency on \`${entry.setting}\`, whose value is not known`;
+  }
+  return undefined;
+}
+
 /** Whether the migration declares a swappable dependency on the setting. */
 export function declaresSwappableDependency(project: DjangoProject, key: MigrationKey, setting: string): boolean {
   const migration = project.migrations.get(key);
