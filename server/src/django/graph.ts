@@ -120,7 +120,7 @@ export class MigrationGraph {
       });
     }
     this.carryOutReplacements(byKey);
-    this.validateConsistency();
+    this.validateConsistency(byKey);
     this.findCycles();
     this.findConflicts();
   }
@@ -269,10 +269,18 @@ export class MigrationGraph {
     }
   }
 
-  /** graph.validate_consistency: every edge end must exist. */
-  private validateConsistency(): void {
+  /**
+   * graph.validate_consistency: every edge end must exist. A missing parent that a squash not in the
+   * graph replaces gets the loader's own text (MigrationLoader.build_graph, #23556).
+   */
+  private validateConsistency(byKey: Map<MigrationKey, GraphNodeInput>): void {
+    const replacers = new Map<MigrationKey, MigrationKey[]>();
+    for (const [key, input] of byKey) for (const replaced of input.replaces) replacers.set(replaced, [...(replacers.get(replaced) ?? []), key]);
     for (const [missing, waiting] of this.dummies) {
-      const missingRepr = `('${splitKey(missing)[0]}', '${splitKey(missing)[1]}')`;
+      const [app, name] = splitKey(missing);
+      const missingRepr = `('${app}', '${name}')`;
+      const candidates = replacers.get(missing) ?? [];
+      const squashNotUsed = candidates.length > 0 && !candidates.some((c) => this.nodes.has(c));
       for (const w of waiting) {
         if (w.kind === 'parent') {
           this.problems.push({
@@ -280,7 +288,9 @@ export class MigrationGraph {
             origin: w.origin,
             missing,
             index: w.index,
-            message: `Migration ${w.origin} dependencies reference nonexistent parent node ${missingRepr}`,
+            message: squashNotUsed
+              ? `Migration ${w.origin} depends on nonexistent node ${missingRepr}. Django tried to replace migration ${app}.${name} with any of [${candidates.join(', ')}] but wasn't able to because some of the replaced migrations are already applied.`
+              : `Migration ${w.origin} dependencies reference nonexistent parent node ${missingRepr}`,
           });
         } else {
           this.problems.push({
@@ -407,10 +417,25 @@ export class MigrationGraph {
    * the sorted leaf nodes, each expanded by graph.iterative_dfs (parents first, sorted).
    */
   migrationPlan(): MigrationKey[] {
-    if (this.plan) return this.plan;
+    if (!this.plan) this.plan = this.planWithout(new Set());
+    return this.plan;
+  }
+
+  /**
+   * The plan of the graph without some nodes (the newest migrations of a package, which an older
+   * release does not have): their edges are gone, and the nodes before them can be leaves.
+   */
+  planWithout(excluded: Set<MigrationKey>): MigrationKey[] {
     const plan: MigrationKey[] = [];
     const planned = new Set<MigrationKey>();
-    for (const target of this.leafNodes()) {
+    const leaves =
+      excluded.size === 0
+        ? this.leafNodes()
+        : [...this.nodes.values()]
+            .filter((node) => !excluded.has(node.key) && ![...node.children].some((c) => !excluded.has(c) && this.nodes.get(c)?.app === node.app))
+            .map((node) => node.key)
+            .sort();
+    for (const target of leaves) {
       const visited = new Set<MigrationKey>();
       // Django runs this only on acyclic graphs; here a cycle must not loop forever.
       const entered = new Set<MigrationKey>();
@@ -428,11 +453,10 @@ export class MigrationGraph {
           if (entered.has(key)) continue;
           entered.add(key);
           stack.push([key, true]);
-          for (const parent of this.parents(key)) stack.push([parent, false]);
+          for (const parent of this.parents(key)) if (!excluded.has(parent)) stack.push([parent, false]);
         }
       }
     }
-    this.plan = plan;
     return plan;
   }
 

@@ -9,6 +9,8 @@ export interface AppliedHistory {
   location: string;
   /** Things the reader could not use (partly applied squashes, unreadable lines). */
   notes: string[];
+  /** `applied` is in the order the database applied them (django_migrations rows, `showmigrations --plan`). */
+  ordered?: boolean;
 }
 
 /**
@@ -23,6 +25,7 @@ export function parseShowMigrations(text: string, location: string): AppliedHist
     if (!line) continue;
     const plan = /^\[([X ])\]\s+([A-Za-z_]\w*)\.([\w]+)/.exec(line);
     if (plan) {
+      history.ordered = app === undefined;
       if (plan[1] === 'X') history.applied.push(keyOf(plan[2], plan[3]));
       continue;
     }
@@ -44,7 +47,7 @@ export function parseShowMigrations(text: string, location: string): AppliedHist
 
 /** The rows of django_migrations, as (app, name) pairs in id order. */
 export function historyFromRows(rows: [string, string][], location: string): AppliedHistory {
-  return { applied: rows.map(([app, name]) => keyOf(app, name)), source: 'database', location, notes: [] };
+  return { applied: rows.map(([app, name]) => keyOf(app, name)), source: 'database', location, notes: [], ordered: true };
 }
 
 /**

@@ -159,6 +159,8 @@ export const BUILTIN_SWAPPABLES: SwappableSpec[] = [
 export interface KnownRelation {
   field: string;
   target: { label: string } | { setting: string };
+  /** ForeignKey when absent. */
+  kind?: 'ForeignKey' | 'OneToOneField' | 'ManyToManyField';
 }
 
 export interface KnownModel {
@@ -182,6 +184,25 @@ export interface KnownMigration {
   creates?: string[];
   /** Swappable settings its relation fields target (`to=`). */
   references?: string[];
+  /**
+   * The release of the package that added it, for migrations that change the order `migrate` applies
+   * other apps' migrations in: a project on an older release does not have them.
+   */
+  since?: string;
+  /**
+   * Its model operations with relation fields, in order, where they were read from the release's file:
+   * what `migrate` creates, and which models it needs to exist first.
+   */
+  operations?: KnownOperation[];
+}
+
+/** A CreateModel, AddField or AlterField of a known migration, with its relation fields. */
+export interface KnownOperation {
+  kind: 'CreateModel' | 'AddField' | 'AlterField';
+  model: string;
+  relations: KnownRelation[];
+  /** The CreateModel's `options={"swappable": ...}`; absent when it has none. */
+  swappable?: string;
 }
 
 export interface KnownApp {
@@ -206,9 +227,11 @@ const chain = (app: string, names: string[], extra: Record<string, Partial<Known
   });
 
 const AUTH_MODELS = 'django.contrib.auth.models';
+
+const dotRelation = (field: string, setting: string): KnownRelation => ({ field, target: { setting } });
 const abstractUserRelations: KnownRelation[] = [
-  { field: 'groups', target: { label: 'auth.Group' } },
-  { field: 'user_permissions', target: { label: 'auth.Permission' } },
+  { field: 'groups', target: { label: 'auth.Group' }, kind: 'ManyToManyField' },
+  { field: 'user_permissions', target: { label: 'auth.Permission' }, kind: 'ManyToManyField' },
 ];
 
 export const BUILTIN_APPS: KnownApp[] = [
@@ -268,7 +291,15 @@ export const BUILTIN_APPS: KnownApp[] = [
         '0012_alter_user_first_name_max_length',
       ],
       {
-        '0001_initial': { dependencies: ['contenttypes.__first__'], creates: ['Permission', 'Group', 'User'] },
+        '0001_initial': {
+          dependencies: ['contenttypes.__first__'],
+          creates: ['Permission', 'Group', 'User'],
+          operations: [
+            { kind: 'CreateModel', model: 'Permission', relations: [{ field: 'content_type', target: { label: 'contenttypes.ContentType' } }] },
+            { kind: 'CreateModel', model: 'Group', relations: [{ field: 'permissions', target: { label: 'auth.Permission' }, kind: 'ManyToManyField' }] },
+            { kind: 'CreateModel', model: 'User', relations: abstractUserRelations, swappable: 'AUTH_USER_MODEL' },
+          ],
+        },
         '0006_require_contenttypes_0002': { dependencies: ['contenttypes.0002_remove_content_type_name'] },
         '0011_update_proxy_permissions': { dependencies: ['contenttypes.0002_remove_content_type_name'] },
       },
@@ -290,7 +321,21 @@ export const BUILTIN_APPS: KnownApp[] = [
       },
     ],
     migrations: chain('admin', ['0001_initial', '0002_logentry_remove_auto_add', '0003_logentry_add_action_flag_choices'], {
-      '0001_initial': { dependencies: ['setting:AUTH_USER_MODEL', 'contenttypes.__first__'], creates: ['LogEntry'], references: ['AUTH_USER_MODEL'] },
+      '0001_initial': {
+        dependencies: ['setting:AUTH_USER_MODEL', 'contenttypes.__first__'],
+        creates: ['LogEntry'],
+        references: ['AUTH_USER_MODEL'],
+        operations: [
+          {
+            kind: 'CreateModel',
+            model: 'LogEntry',
+            relations: [
+              { field: 'user', target: { setting: 'AUTH_USER_MODEL' } },
+              { field: 'content_type', target: { label: 'contenttypes.ContentType' } },
+            ],
+          },
+        ],
+      },
     }),
   },
   {
@@ -415,15 +460,54 @@ export const BUILTIN_APPS: KnownApp[] = [
             'OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL',
             'OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL',
           ],
+          operations: [
+            { kind: 'CreateModel', model: 'Application', relations: [dotRelation('user', 'AUTH_USER_MODEL')], swappable: 'OAUTH2_PROVIDER_APPLICATION_MODEL' },
+            {
+              kind: 'CreateModel',
+              model: 'AccessToken',
+              relations: [dotRelation('application', 'OAUTH2_PROVIDER_APPLICATION_MODEL'), dotRelation('user', 'AUTH_USER_MODEL')],
+              swappable: 'OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL',
+            },
+            {
+              kind: 'CreateModel',
+              model: 'Grant',
+              relations: [dotRelation('application', 'OAUTH2_PROVIDER_APPLICATION_MODEL'), dotRelation('user', 'AUTH_USER_MODEL')],
+              swappable: 'OAUTH2_PROVIDER_GRANT_MODEL',
+            },
+            {
+              kind: 'CreateModel',
+              model: 'RefreshToken',
+              relations: [
+                dotRelation('access_token', 'OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL'),
+                dotRelation('application', 'OAUTH2_PROVIDER_APPLICATION_MODEL'),
+                dotRelation('user', 'AUTH_USER_MODEL'),
+              ],
+              swappable: 'OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL',
+            },
+            { kind: 'AddField', model: 'AccessToken', relations: [dotRelation('source_refresh_token', 'OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL')] },
+          ],
         },
         '0004_auto_20200902_2022': {
           dependencies: ['setting:AUTH_USER_MODEL'],
           creates: ['IDToken'],
           references: ['AUTH_USER_MODEL', 'OAUTH2_PROVIDER_APPLICATION_MODEL', 'OAUTH2_PROVIDER_ID_TOKEN_MODEL'],
+          operations: [
+            {
+              kind: 'CreateModel',
+              model: 'IDToken',
+              relations: [dotRelation('application', 'OAUTH2_PROVIDER_APPLICATION_MODEL'), dotRelation('user', 'AUTH_USER_MODEL')],
+              swappable: 'OAUTH2_PROVIDER_ID_TOKEN_MODEL',
+            },
+            { kind: 'AddField', model: 'AccessToken', relations: [dotRelation('id_token', 'OAUTH2_PROVIDER_ID_TOKEN_MODEL')] },
+          ],
         },
-        '0005_auto_20211222_2352': { dependencies: ['setting:AUTH_USER_MODEL'], references: ['AUTH_USER_MODEL'] },
-        '0011_refreshtoken_token_family': { dependencies: ['setting:OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL'] },
-        '0012_add_token_checksum': { dependencies: ['setting:OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL'] },
+        '0005_auto_20211222_2352': {
+          dependencies: ['setting:AUTH_USER_MODEL'],
+          references: ['AUTH_USER_MODEL'],
+          operations: ['AccessToken', 'Application', 'Grant', 'IDToken', 'RefreshToken'].map((model) => ({ kind: 'AlterField' as const, model, relations: [dotRelation('user', 'AUTH_USER_MODEL')] })),
+        },
+        '0011_refreshtoken_token_family': { dependencies: ['setting:OAUTH2_PROVIDER_REFRESH_TOKEN_MODEL'], since: '3.0.0' },
+        '0012_add_token_checksum': { dependencies: ['setting:OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL'], since: '3.0.0' },
       },
     ),
   },
@@ -459,6 +543,27 @@ export const BUILTIN_APPS: KnownApp[] = [
     ),
   },
   {
+    label: 'authtoken',
+    module: 'rest_framework.authtoken',
+    configs: ['rest_framework.authtoken.apps.AuthTokenConfig'],
+    package: 'djangorestframework',
+    models: [
+      { name: 'Token', qualifiedNames: ['rest_framework.authtoken.models.Token'], relations: [{ field: 'user', target: { setting: 'AUTH_USER_MODEL' } }] },
+    ],
+    migrations: chain('authtoken', ['0001_initial', '0002_auto_20160226_1747', '0003_tokenproxy', '0004_alter_tokenproxy_options'], {
+      '0001_initial': {
+        dependencies: ['setting:AUTH_USER_MODEL'],
+        creates: ['Token'],
+        references: ['AUTH_USER_MODEL'],
+        operations: [{ kind: 'CreateModel', model: 'Token', relations: [{ field: 'user', target: { setting: 'AUTH_USER_MODEL' } }] }],
+      },
+      '0002_auto_20160226_1747': {
+        references: ['AUTH_USER_MODEL'],
+        operations: [{ kind: 'AlterField', model: 'Token', relations: [{ field: 'user', target: { setting: 'AUTH_USER_MODEL' } }] }],
+      },
+    }),
+  },
+  {
     label: 'waffle',
     module: 'waffle',
     configs: ['waffle.apps.WaffleConfig'],
@@ -470,6 +575,27 @@ export const BUILTIN_APPS: KnownApp[] = [
       { name: 'Switch', qualifiedNames: ['waffle.models.Switch'] },
       { name: 'Sample', qualifiedNames: ['waffle.models.Sample'] },
     ],
+    // django-waffle 3.0's: no CreateModel has the swappable option, so waffle_flag is created whatever
+    // WAFFLE_FLAG_MODEL says.
+    migrations: chain('waffle', ['0001_initial', '0002_auto_20161201_0958', '0003_update_strings_for_i18n', '0004_update_everyone_nullbooleanfield'], {
+      '0001_initial': {
+        dependencies: ['auth.0001_initial', 'setting:AUTH_USER_MODEL'],
+        creates: ['Flag', 'Sample', 'Switch'],
+        references: ['AUTH_USER_MODEL'],
+        operations: [
+          {
+            kind: 'CreateModel',
+            model: 'Flag',
+            relations: [
+              { field: 'groups', target: { label: 'auth.Group' }, kind: 'ManyToManyField' },
+              { field: 'users', target: { setting: 'AUTH_USER_MODEL' }, kind: 'ManyToManyField' },
+            ],
+          },
+          { kind: 'CreateModel', model: 'Sample', relations: [] },
+          { kind: 'CreateModel', model: 'Switch', relations: [] },
+        ],
+      },
+    }),
   },
   {
     label: 'auditlog',

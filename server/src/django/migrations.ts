@@ -22,7 +22,19 @@ export interface MigrationField {
 }
 
 export type OperationFacts =
-  | { kind: 'CreateModel'; model: string; nameSpan?: Span; span: Span; fields: MigrationField[]; swappable?: { setting: string; span: Span } }
+  | {
+      kind: 'CreateModel';
+      model: string;
+      nameSpan?: Span;
+      span: Span;
+      fields: MigrationField[];
+      /** `options={"swappable": ...}`: a literal setting name, or `swapper.swappable_setting("app", "Model")`. */
+      swappable?: { setting: string; span: Span };
+      /** An `options` value djswap cannot read: the swappable, proxy and managed options are unknown. */
+      optionsUnknown?: boolean;
+      /** `options={"proxy": True}` or `{"managed": False}`: the operation creates no table. */
+      noTable?: boolean;
+    }
   | { kind: 'AddField' | 'AlterField'; model: string; field: MigrationField; span: Span }
   | { kind: 'DeleteModel'; model: string; span: Span }
   | { kind: 'RenameModel'; from: string; to: string; span: Span }
@@ -90,6 +102,7 @@ export function extractMigration(scope: ModuleScope): MigrationFileFacts {
         facts.operations = s.value.items.map((item) => readOperation(item, scope));
       }
     }
+    readListsSetInMethods(migrationClass.body, facts, scope);
     forEachStatement(migrationClass.body, (s) => {
       for (const expr of statementExprs(s)) {
         forEachExpr(expr, (e) => {
@@ -119,7 +132,9 @@ export function extractMigration(scope: ModuleScope): MigrationFileFacts {
 function readList(s: Extract<PyStatement, { kind: 'assign' }>, scope: ModuleScope): ListAttribute {
   const value = s.value;
   if (value.k === 'list' || value.k === 'tuple') {
-    return { entries: value.items.map((item) => readDependency(item, scope)), statementSpan: s.span, valueSpan: value.span, opaque: false, partial: false };
+    const entries = value.items.map((item) => readDependency(item, scope));
+    // `(model_app_label, "0001_initial")`: an entry djswap cannot read may be any edge.
+    return { entries, statementSpan: s.span, valueSpan: value.span, opaque: false, partial: entries.some((e) => e.kind === 'unknown') };
   }
   // `[...] + EXTRA`, `([...] if c else []) + [...]`: the literal parts are known, the rest is not.
   const entries: DependencyEntry[] = [];
@@ -145,7 +160,43 @@ function readList(s: Extract<PyStatement, { kind: 'assign' }>, scope: ModuleScop
     }
   };
   walk(value, false);
-  return { entries, statementSpan: s.span, valueSpan: value.span, opaque: true, partial };
+  return { entries, statementSpan: s.span, valueSpan: value.span, opaque: true, partial: partial || entries.some((e) => e.kind === 'unknown') };
+}
+
+const LIST_ATTRIBUTES = ['dependencies', 'run_before', 'replaces'] as const;
+
+/**
+ * `self.dependencies = [...]` or `self.dependencies.insert(...)` in a method (`__init__`): the list
+ * Django reads is built when the migration is loaded. The literal entries are kept; the list is partial.
+ */
+function readListsSetInMethods(body: PyStatement[], facts: MigrationFileFacts, scope: ModuleScope): void {
+  const selfAttribute = (e: PyExpr): (typeof LIST_ATTRIBUTES)[number] | undefined =>
+    e.k === 'attr' && e.object.k === 'name' && e.object.id === 'self' ? LIST_ATTRIBUTES.find((a) => a === e.attr) : undefined;
+  const touched = new Map<(typeof LIST_ATTRIBUTES)[number], ListAttribute | undefined>();
+  for (const method of body) {
+    if (method.kind !== 'def') continue;
+    forEachStatement(method.body, (s) => {
+      if (s.kind === 'assign' && s.targets.length === 1) {
+        const attribute = selfAttribute(s.targets[0]);
+        if (attribute) touched.set(attribute, touched.get(attribute) ?? readList(s, scope));
+      } else if (s.kind === 'augassign') {
+        const attribute = selfAttribute(s.target);
+        if (attribute && !touched.has(attribute)) touched.set(attribute, undefined);
+      } else if (s.kind === 'expr' && s.value.k === 'call' && s.value.fn.k === 'attr') {
+        const attribute = selfAttribute(s.value.fn.object);
+        if (attribute && !touched.has(attribute)) touched.set(attribute, undefined);
+      }
+    });
+  }
+  for (const [attribute, assigned] of touched) {
+    const key = attribute === 'dependencies' ? 'dependencies' : attribute === 'run_before' ? 'runBefore' : 'replaces';
+    const existing = facts[key];
+    const base = assigned ?? existing;
+    const span = base?.statementSpan ?? facts.classNameSpan ?? { start: 0, end: 0 };
+    // An assignment replaces the class attribute (the instance's wins); a mutation extends it.
+    const entries = assigned ? assigned.entries : (existing?.entries ?? []);
+    facts[key] = { entries, statementSpan: span, valueSpan: base?.valueSpan ?? span, opaque: true, partial: true };
+  }
 }
 
 /** `a if c else b`: the summary keeps it as an unknown expression with three children. */
@@ -195,6 +246,16 @@ function readField(expr: PyExpr | undefined, scope: ModuleScope): MigrationField
   return expr ? relationCall(expr, scope) : undefined;
 }
 
+/** The setting a `swappable` option names: a string, or swapper's `swappable_setting("app", "Model")`. */
+function swappableOption(value: PyExpr): string | undefined {
+  if (value.k === 'str') return value.value;
+  if (value.k === 'call' && (dottedName(value.fn) ?? '').split('.').pop() === 'swappable_setting') {
+    const [app, model] = value.args;
+    if (app?.k === 'str' && model?.k === 'str') return swapperSettingName(app.value, model.value);
+  }
+  return undefined;
+}
+
 function readOperation(expr: PyExpr, scope: ModuleScope): OperationFacts {
   if (expr.k !== 'call') return { kind: 'other', name: '?', span: expr.span };
   const name = (dottedName(expr.fn) ?? '').split('.').pop() ?? '';
@@ -212,9 +273,23 @@ function readOperation(expr: PyExpr, scope: ModuleScope): OperationFacts {
         }
       }
       let swappable: { setting: string; span: Span } | undefined;
+      let optionsUnknown = optionsExpr !== undefined && optionsExpr.k !== 'dict';
+      let noTable = false;
       if (optionsExpr?.k === 'dict') {
         for (const entry of optionsExpr.entries) {
-          if (entry.key.k === 'str' && entry.key.value === 'swappable' && entry.value.k === 'str') swappable = { setting: entry.value.value, span: entry.value.span };
+          if (entry.key.k !== 'str') {
+            optionsUnknown = true;
+            continue;
+          }
+          const option = entry.key.value;
+          if (option === 'swappable') {
+            const setting = swappableOption(entry.value);
+            if (setting) swappable = { setting, span: entry.value.span };
+            else optionsUnknown = true;
+          } else if (option === 'proxy' || option === 'managed') {
+            if (entry.value.k !== 'const') optionsUnknown = true;
+            else if ((option === 'proxy') === (entry.value.value === true)) noTable = true;
+          }
         }
       }
       return {
@@ -224,6 +299,8 @@ function readOperation(expr: PyExpr, scope: ModuleScope): OperationFacts {
         span: expr.span,
         fields,
         swappable,
+        ...(optionsUnknown ? { optionsUnknown } : {}),
+        ...(noTable ? { noTable } : {}),
       };
     }
     case 'AddField':

@@ -879,7 +879,11 @@ export class DjangoProject {
         const dot = label.indexOf('.');
         const setting = dot > 0 ? this.swapperSetting(label.slice(0, dot), label.slice(dot + 1)) : entry.setting;
         const state = this.swappable(setting);
-        const value = state?.value ?? (entry.kind === 'swapper' ? entry.defaultLabel : undefined);
+        // swappable_dependency(value) only reads the setting's string: a setting djswap does not know
+        // as swappable (a swapper prefix) still gives (app, "__first__").
+        const assigned = state ? undefined : this.settings.values.get(setting);
+        const literal = assigned?.value.kind === 'str' ? assigned.value.value : undefined;
+        const value = state?.value ?? literal ?? (entry.kind === 'swapper' ? entry.defaultLabel : undefined);
         if (!value || !value.includes('.')) return null;
         return { key: keyOf(value.split('.')[0], '__first__'), kind: 'swappable', setting };
       }

@@ -2,11 +2,13 @@ import { circularMigrationDependency } from './graph/circular-migration-dependen
 import { conflictingMigrations } from './graph/conflicting-migrations';
 import { inconsistentMigrationHistory } from './graph/inconsistent-migration-history';
 import { missingMigrationDependency } from './graph/missing-migration-dependency';
+import { partiallyAppliedSquash } from './graph/partially-applied-squash';
 import { unknownRunBeforeTarget } from './graph/unknown-run-before-target';
 import { unmigratedDependencyTarget } from './graph/unmigrated-dependency-target';
 import { hardCodedSwappableGetModel } from './migrations/hard-coded-swappable-get-model';
 import { hardCodedSwappableInMigration } from './migrations/hard-coded-swappable-in-migration';
 import { missingRunBefore } from './migrations/missing-run-before';
+import { relationBeforeTargetInMigration } from './migrations/relation-before-target-in-migration';
 import { swappableDependencyCycle } from './migrations/swappable-dependency-cycle';
 import { swappedModelNotInInitialMigration } from './migrations/swapped-model-not-in-initial-migration';
 import { getUserModelAtImportTime } from './models/get-user-model-at-import-time';
@@ -31,12 +33,14 @@ export const RULES: readonly Rule[] = [
   hardCodedSwappableInMigration,
   hardCodedSwappableGetModel,
   swappableDependencyCycle,
+  relationBeforeTargetInMigration,
   missingMigrationDependency,
   circularMigrationDependency,
   conflictingMigrations,
   unknownRunBeforeTarget,
   unmigratedDependencyTarget,
   inconsistentMigrationHistory,
+  partiallyAppliedSquash,
   malformedSwappableSetting,
   swappableTargetMissing,
   undefinedSwappableSetting,

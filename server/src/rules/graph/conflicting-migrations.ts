@@ -10,7 +10,9 @@ export const conflictingMigrations: Rule = {
   fix: 'none',
   docs: {
     whatItDoes: `Flags an app whose migration graph has two or more leaves — typically two branches that each added
-a \`0002\` migration. One finding per app, on the first leaf by name; the other leaves are related information.`,
+a \`0002\` migration. One finding per app, on the first leaf by name; the other leaves are related information.
+Only the literal edges count as proof: an app with a dependency list djswap cannot read in full (\`[...] + EXTRA\`,
+an entry built at run time, \`self.dependencies\` set in \`__init__\`) has edges it cannot see, and gets no finding.`,
     whyIsThisBad: `Django refuses to migrate until the branches are merged: \`CommandError: Conflicting migrations
 detected; multiple leaf nodes in the migration graph: (0002_post_slug, 0002_post_summary in blog). To fix them run
 'python manage.py makemigrations --merge'\`.`,

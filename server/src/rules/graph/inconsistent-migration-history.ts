@@ -2,6 +2,8 @@ import * as path from 'node:path';
 import { keyOf, splitKey, type MigrationKey } from '../../django/graph';
 import { sameLabel, type DjangoProject, type SwappableState } from '../../django/project';
 import type { Location } from '../../django/source';
+import type { AppliedHistory } from '../../django/history';
+import { danglingAppliedReferences, historicalCreations } from '../../django/migrate-run';
 import { namedSetting, settingRelated } from '../common';
 import { classSpan, dependencySpan } from '../migration-edits';
 import type { Finding, RelatedInformation, Rule, RuleContext } from '../types';
@@ -9,22 +11,30 @@ import type { Finding, RelatedInformation, Rule, RuleContext } from '../types';
 export const inconsistentMigrationHistory: Rule = {
   code: 'SWP306',
   name: 'inconsistent-migration-history',
-  summary: "A database's applied migrations no longer fit the code: migrate will refuse (InconsistentMigrationHistory)",
+  summary: "A database's applied migrations no longer fit the code or settings: migrate refuses, or leaves a table missing or orphaned",
   defaultSeverity: 'error',
   fix: 'none',
   docs: {
     whatItDoes: `Given which migrations a database has applied — read, read-only, from the SQLite database the settings
 name, or from \`python manage.py showmigrations --list\` output passed with \`--history\` (any database, production
-included) — computes what Django's consistency check will say with the current code and settings, and reports it
-on the setting that changed the graph. It also predicts two failures that are not
-\`InconsistentMigrationHistory\`: a swapped-in model created in a later migration of an app whose first migration
-is already applied (a lazy-reference \`ValueError\`), and a setting swapped back to its default (no error at all,
-then \`no such table\` at run time).`,
+included) — computes what \`migrate\` will do there with the current code and settings, and reports it on the
+setting that changed the graph:
+- Django's consistency check: \`InconsistentMigrationHistory\` (an applied migration now depends on one that is not);
+- the applied state it renders next: a relation of an applied migration, through a swappable setting, to a model
+  no applied migration creates — \`ValueError: The field admin.LogEntry.user was declared with a lazy reference to
+  'users.user', but app 'users' doesn't provide model 'user'.\` (or \`... but app 'oauthapp' isn't installed.\`);
+- a setting swapped back to its default whose model the database never created (the package's migration ran while
+  it was swapped out): no error from \`migrate\`, then \`OperationalError: no such table\` — an error when the
+  history's order shows it, a warning when it only may have happened;
+- a swap of a model whose \`CreateModel\` has no \`swappable\` option (django-waffle's \`Flag\`): \`migrate\`
+  succeeds, the old table stays with its rows, and the new model starts empty (warning).`,
     whyIsThisBad: `A swappable setting changed after the first \`migrate\` rewires the graph: migrations the database
-has applied now depend on migrations it has not. \`migrate\` and \`makemigrations\` stop with
-\`InconsistentMigrationHistory: Migration admin.0001_initial is applied before its dependency users.0001_initial on
-database 'default'.\` — and the foreign keys already in the database keep pointing at the old table. The known ways
-out drop tables, fake migrations and need two deployments; finding it before \`migrate\` leaves time to choose.`,
+has applied now depend on migrations it has not, or point at models it does not have. \`migrate\` and
+\`makemigrations\` stop with \`InconsistentMigrationHistory: Migration admin.0001_initial is applied before its
+dependency users.0001_initial on database 'default'.\` — and the foreign keys already in the database keep pointing
+at the old table. Where Django says nothing, the data is what breaks: a table that was never created, or rows left
+in a table nothing reads. The known ways out drop tables, fake migrations and need two deployments; finding it
+before \`migrate\` leaves time to choose.`,
     example: `# settings.py, after the project had been migrated with the default user model
 AUTH_USER_MODEL = "users.User"`,
     useInstead: `# Either keep the setting as the database knows it, or move the user model with a planned,
@@ -100,10 +110,12 @@ Change" command, write the steps for this project.`,
       });
     }
 
+    // Django checks the history first; only a consistent one gets as far as rendering the applied state.
+    if (inconsistencies.length === 0) findings.push(...danglingReferences(context, applied, source));
     for (const state of project.swappables) {
       if (!state.inUse) continue;
-      findings.push(...lazyReference(context, state, applied, source), ...swappedBack(context, state, applied, source));
-      if (!bySetting.has(state.setting)) findings.push(...swappedAfterOwner(context, state, applied, source));
+      findings.push(...swappedBack(context, state, history, source));
+      if (!bySetting.has(state.setting)) findings.push(...tableLeftBehind(context, state, applied, source));
     }
     return findings;
   },
@@ -159,97 +171,98 @@ function replacementsOf(project: DjangoProject, state: SwappableState) {
   );
 }
 
-/** The swapped-in model is created after its app's first migration, which the database has applied already. */
-function lazyReference(context: RuleContext, state: SwappableState, applied: Set<MigrationKey>, source: string): Finding[] {
+/**
+ * The applied migrations point, through a swappable setting, at a model no applied migration creates
+ * (a model added to an app whose first migration is applied; a package's setting changed after its
+ * migrations ran): the migrate command renders the applied state before anything else and stops.
+ */
+function danglingReferences(context: RuleContext, applied: Set<MigrationKey>, source: string): Finding[] {
   const { project } = context;
-  if (state.swapped !== true || !state.creatingMigration || !state.targetApp || !state.assignment) return [];
-  const app = state.targetApp.label;
-  const root = project.graph.rootNodes(app)[0];
-  if (!root || root === state.creatingMigration || !applied.has(root) || applied.has(state.creatingMigration)) return [];
-  const consumers = [...applied].filter((key) => project.graph.edge(key, root)?.setting === state.setting);
-  if (consumers.length === 0) return [];
-  const field = relationField(project, consumers[0], state.setting);
-  const [label, model] = [state.value!.split('.')[0], state.value!.split('.')[1].toLowerCase()];
-  return [
-    {
+  const references = danglingAppliedReferences(project, applied);
+  if (references.length === 0) return [];
+  const findings: Finding[] = [];
+  const bySetting = new Map<string, typeof references>();
+  for (const reference of references) {
+    if (reference.via.kind !== 'setting') continue;
+    bySetting.set(reference.via.setting, [...(bySetting.get(reference.via.setting) ?? []), reference]);
+  }
+  for (const [setting, group] of bySetting) {
+    const state = project.swappable(setting);
+    if (!state?.assignment || state.value === undefined) continue;
+    const consumers = [...new Set(group.map((r) => r.consumer))];
+    const creating = state.creatingMigration;
+    findings.push({
       file: state.assignment.location.file,
       span: state.assignment.valueSpan,
       severity: 'error',
       message:
-        `\`migrate\` on ${source} fails: \`${state.value}\` is created in \`${state.creatingMigration}\`, but ${source} has applied \`${root}\`, the first migration of \`${app}\`, and ${listKeys(consumers)} already depend on it for ${state.setting}. ` +
-        `Django renders the applied state first and stops with \`ValueError: The field ${field ?? `${consumers[0]}`} was declared with a lazy reference to '${label}.${model}', but app '${label}' doesn't provide model '${model}'.\``,
-      related: [...migrationsRelated(project, consumers, 'applied, depends on the first migration'), ...settingRelated(state)],
-    },
-  ];
+        `\`migrate\` on ${source} fails before it applies anything: ${namedSetting(context, state)} names \`${state.value}\`, but ${listKeys(consumers)}, applied there, point${consumers.length === 1 ? 's' : ''} at it through the setting and no applied migration creates it${creating ? ` (\`${state.value}\` is created in \`${creating}\`, not applied there)` : ''}. ` +
+        `Django renders the applied state first and stops with \`ValueError: ${group[0].message}\`${group.length > 1 ? ` (and ${group.length - 1} more field${group.length === 2 ? '' : 's'})` : ''}. ` +
+        `Changing a swappable setting after the first migrate needs a planned, faked migration — see the hover on the setting or \`djswap plan\`.`,
+      related: [...migrationsRelated(project, consumers, 'applied, points at it'), ...settingRelated(state)],
+    });
+  }
+  return findings;
 }
 
 /** The setting points back at its default, but the database was migrated with a replacement. */
-function swappedBack(context: RuleContext, state: SwappableState, applied: Set<MigrationKey>, source: string): Finding[] {
+function swappedBack(context: RuleContext, state: SwappableState, history: AppliedHistory, source: string): Finding[] {
   const { project } = context;
   if (state.swapped !== false) return [];
+  const applied = new Set(history.applied);
+  // The default model's table is missing only if its CreateModel says `swappable` (it was skipped
+  // while swapped out); a model created without it has its table whatever the setting said.
+  const creation = historicalCreations(project).get(state.defaultLabel.toLowerCase());
+  if (!creation || creation.swappable !== state.setting || !applied.has(creation.creator)) return [];
+  let createdBy: MigrationKey | undefined;
   const replacement = replacementsOf(project, state).find((m) => {
     const created = [...project.migrations.values()].find(
       (mig) => mig.app === m.app && (mig.operations ?? []).some((op) => op.kind === 'CreateModel' && op.model.toLowerCase() === m.name.toLowerCase()),
     );
+    if (created && applied.has(created.key)) createdBy = created.key;
     return created && applied.has(created.key);
   });
-  if (!replacement?.facts || !replacement.file) return [];
+  if (!replacement?.facts || !replacement.file || !createdBy) return [];
   const table = `${state.defaultLabel.split('.')[0]}_${state.defaultLabel.split('.')[1].toLowerCase()}`;
   const anchor = state.assignment ? { file: state.assignment.location.file, span: state.assignment.valueSpan } : { file: replacement.file, span: replacement.facts.nameSpan };
+  // In the order the database applied them: the replacement first means the package's migration ran
+  // while its model was swapped out (the documented run_before), so it created no table.
+  const order = history.ordered ? history.applied : undefined;
+  const ranSwapped = order !== undefined && order.indexOf(createdBy) >= 0 && order.indexOf(createdBy) < order.indexOf(creation.creator);
   return [
     {
       ...anchor,
-      severity: 'warning',
-      message:
-        `${namedSetting(context, state)} names the default \`${state.defaultLabel}\`, but ${source} has applied the migration that creates \`${replacement.label}\`: if it was migrated with ${state.setting} = "${replacement.label}", ` +
-        `\`${table}\` was never created. \`migrate\` will not complain; the first query of \`${state.defaultLabel}\` fails with \`OperationalError: no such table: ${table}\`, and the existing foreign keys still point at \`${replacement.label}\`'s table.`,
+      severity: ranSwapped ? 'error' : 'warning',
+      message: ranSwapped
+        ? `${namedSetting(context, state)} names the default \`${state.defaultLabel}\`, but ${source} applied \`${creation.creator}\` after \`${createdBy}\`, which creates \`${replacement.label}\`: it ran while \`${state.defaultLabel}\` was swapped out and created no \`${table}\`. ` +
+          `\`migrate\` has nothing left to apply and says nothing; the first query of \`${state.defaultLabel}\` fails with \`OperationalError: no such table: ${table}\`, and the existing foreign keys still point at \`${replacement.label}\`'s table.`
+        : `${namedSetting(context, state)} names the default \`${state.defaultLabel}\`, but ${source} has applied \`${createdBy}\`, which creates \`${replacement.label}\`: if \`${creation.creator}\` ran while ${state.setting} = "${replacement.label}", ` +
+          `\`${table}\` was never created. \`migrate\` will not complain; the first query of \`${state.defaultLabel}\` fails with \`OperationalError: no such table: ${table}\`, and the existing foreign keys still point at \`${replacement.label}\`.`,
       related: [{ file: replacement.file, span: replacement.facts.nameSpan, message: `${replacement.label} is applied in this database` }],
     },
   ];
 }
 
 /**
- * A package that declares no dependency on its own setting (django-oauth-toolkit) has applied the
- * migration whose tables point at the default model; the replacement is not migrated yet. Nothing
- * stops migrate, and the old foreign keys stay.
+ * The default model's CreateModel has no `swappable` option (django-waffle's Flag): its table was
+ * created and stays after the swap, and nothing moves its rows into the new model's table.
  */
-function swappedAfterOwner(context: RuleContext, state: SwappableState, applied: Set<MigrationKey>, source: string): Finding[] {
+function tableLeftBehind(context: RuleContext, state: SwappableState, applied: Set<MigrationKey>, source: string): Finding[] {
   const { project } = context;
-  if (!state.spec || state.spec.ownerDeclaresDependency || state.swapped !== true || !state.creatingMigration || !state.assignment) return [];
-  if (applied.has(state.creatingMigration)) return [];
-  const owner = state.defaultLabel.split('.')[0];
-  const consumers = [...applied].filter((key) => {
-    const m = project.migrations.get(key);
-    return m?.app === owner && (m.known?.references?.includes(state.setting) || (m.relations ?? []).some((r) => r.relation.target.kind === 'setting' && r.relation.target.setting === state.setting));
-  });
-  if (consumers.length === 0) return [];
-  const tables = (project.appsByLabel.get(owner)?.known?.models ?? [])
-    .filter((m) => !m.abstract && !m.swappable?.includes(state.setting) && (m.relations ?? []).some((r) => 'setting' in r.target && r.target.setting === state.setting))
-    .map((m) => `${owner}_${m.name.toLowerCase()}`);
-  const defaultTable = `${owner}_${state.defaultLabel.split('.')[1].toLowerCase()}`;
+  if (state.swapped !== true || !state.assignment || !state.creatingMigration || applied.has(state.creatingMigration)) return [];
+  const creation = historicalCreations(project).get(state.defaultLabel.toLowerCase());
+  if (!creation || creation.swappable !== undefined || !applied.has(creation.creator)) return [];
+  const [app, model] = state.defaultLabel.split('.');
+  const table = `${app}_${model.toLowerCase()}`;
   return [
     {
       file: state.assignment.location.file,
       span: state.assignment.valueSpan,
-      severity: 'error',
+      severity: 'warning',
       message:
-        `${namedSetting(context, state)} now names \`${state.value}\`, but ${source} has applied ${listKeys(consumers)} already: ${tables.length ? tables.map((t) => `\`${t}\``).join(', ') : 'its tables'} keep foreign keys to \`${defaultTable}\`. ` +
-        `\`migrate\` creates \`${state.value}\`'s table without complaint, and saving a row that points at a new one fails with \`IntegrityError: insert or update on table "${tables[0] ?? owner}" violates foreign key constraint\`. ` +
-        `Adding \`run_before\` now turns this into InconsistentMigrationHistory: the way out is a planned, faked migration (\`djswap plan\`).`,
+        `${namedSetting(context, state)} now names \`${state.value}\`, and ${source} has applied \`${creation.creator}\` but not \`${state.creatingMigration}\`: \`migrate\` succeeds and creates \`${state.value}\`'s table empty. ` +
+        `\`${table}\` stays, with its rows: \`${creation.creator}\` creates \`${state.defaultLabel}\` without the swappable option, so nothing drops or copies it, and nothing reads it any more. Copy the rows in a data migration of \`${state.value!.split('.')[0]}\` if they matter.`,
       related: settingRelated(state),
     },
   ];
-}
-
-/** "admin.LogEntry.user": a relation to the setting in a migration (or a known package model of its app). */
-function relationField(project: DjangoProject, key: MigrationKey, setting: string): string | undefined {
-  const migration = project.migrations.get(key);
-  const [app] = splitKey(key);
-  for (const r of migration?.relations ?? []) {
-    if (r.relation.target.kind === 'setting' && r.relation.target.setting === setting) return `${app}.${r.model}.${r.field}`;
-  }
-  for (const model of project.appsByLabel.get(app)?.known?.models ?? []) {
-    for (const relation of model.relations ?? []) if ('setting' in relation.target && relation.target.setting === setting) return `${app}.${model.name}.${relation.field}`;
-  }
-  return undefined;
 }

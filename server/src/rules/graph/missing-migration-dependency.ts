@@ -12,10 +12,12 @@ export const missingMigrationDependency: Rule = {
   docs: {
     whatItDoes: `Flags an entry of a migration's \`dependencies\` that names a migration the graph does not have: a
 typo, a migration deleted or renamed, an app that is not installed, or a squashed migration's replaced
-migrations removed too early.`,
+migrations removed too early. When an installed app's label is only guessed (djswap cannot read the app), a
+dependency on a label that matches no installed app is not reported: the unread app may have that label.`,
     whyIsThisBad: `Django checks every edge before it runs anything: \`migrate\` and \`makemigrations\` fail with
 \`NodeNotFoundError: Migration blog.0002_post_slug dependencies reference nonexistent parent node ('blog',
-'0001_inital')\`.`,
+'0001_inital')\`, or, for \`("catalog", "__first__")\` when no installed app has the label \`catalog\`, with
+\`ValueError: Dependency on unknown app: catalog\`.`,
     example: `dependencies = [
     ("blog", "0001_inital"),
 ]`,
@@ -29,16 +31,29 @@ migrations removed too early.`,
     const { project } = context;
     const findings: Finding[] = [];
     for (const problem of project.graph.problems) {
-      if (problem.kind !== 'missing-parent') continue;
+      const unknownApp = problem.kind === 'unmigrated-dependency' && problem.reason === 'unknown-app' && problem.via === 'dependency';
+      if (problem.kind !== 'missing-parent' && !unknownApp) continue;
       const origin = project.migrations.get(problem.origin);
       if (!origin?.file || origin.origin !== 'workspace') continue;
-      const [app, name] = splitKey(problem.missing);
-      const hint = hintFor(project, app, name);
+      const entry = origin.dependencies?.entries[problem.index];
+      // A swappable setting naming an app that is not installed stops Django before the graph
+      // (ImproperlyConfigured at setup): the setting's finding says it.
+      if (unknownApp && entry && (entry.kind === 'swappable' || entry.kind === 'swapper')) continue;
+      const app = problem.kind === 'missing-parent' ? splitKey(problem.missing)[0] : problem.app;
+      const uncertainty = project.labelUncertainty(app);
+      let message: string;
+      if (problem.kind === 'missing-parent') {
+        const hint = hintFor(project, app, splitKey(problem.missing)[1]);
+        message = `Django fails with \`NodeNotFoundError: ${problem.message}\`${hint}${hint.endsWith('?') ? '' : '.'}`;
+      } else {
+        message = `Django fails with \`ValueError: ${problem.message}\`${uncertainty ? ` — \`${app}\` matches no installed app, ${uncertainty}` : `: no installed app has the label \`${app}\``}.`;
+      }
       findings.push({
         file: origin.file,
         span: dependencySpan(origin, problem.index),
-        severity: project.labelUncertainty(app) ? 'warning' : 'error',
-        message: `Django fails with \`NodeNotFoundError: ${problem.message}\`${hint}${hint.endsWith('?') ? '' : '.'}`,
+        severity: 'error',
+        message,
+        unverified: uncertainty ? `\`${app}\` matches no installed app, ${uncertainty}` : undefined,
       });
     }
     return findings;

@@ -9,14 +9,17 @@ export const unmigratedDependencyTarget: Rule = {
   defaultSeverity: 'error',
   fix: 'none',
   docs: {
-    whatItDoes: `Flags a \`__first__\`, \`__latest__\` or swappable dependency on an app that has no migrations or is
-not installed, and a swappable setting whose model lives in an app without a migrations package (a missing
+    whatItDoes: `Flags a swappable setting whose model lives in an app without a migrations package (a missing
 \`migrations/__init__.py\` counts: Django then treats the folder as a namespace package and the app as
-unmigrated).`,
-    whyIsThisBad: `Django raises \`ValueError: Dependency on app with no migrations: users\` (or \`Dependency on unknown
-app\`) for a migrated app without migrations. For an *unmigrated* app it is worse: the loader drops the dependency
-silently, \`migrate\` never creates the app's tables, and the first query fails with \`OperationalError: no such
-table: users_user\` — while admin's and your apps' tables hold foreign keys to it.`,
+unmigrated), and a \`__first__\`, \`__latest__\` or swappable dependency on an app whose migrations package is
+empty. A dependency on an installed app without migrations is information: Django drops it without a word. (A
+dependency on an app that is not installed is SWP301.)`,
+    whyIsThisBad: `For an app whose migrations package holds no migration, Django fails with \`ValueError: Dependency on
+app with no migrations: catalog\`. For an app without a migrations package it says nothing: the loader drops the
+dependency (\`MigrationLoader.check_key\`), \`migrate\` never creates the app's tables, and the first query fails
+with \`OperationalError: no such table: users_user\` — while admin's and your apps' tables hold foreign keys to it.
+Under test settings (found through pytest, tox or a test script) the test runner migrates with \`run_syncdb=True\`
+and creates those tables itself: the finding is information there.`,
     example: `# settings.py
 AUTH_USER_MODEL = "users.User"
 # users/migrations/ does not exist (or has no __init__.py)`,
@@ -32,6 +35,7 @@ empty file first).`,
     const { project } = context;
     const findings: Finding[] = [];
     const coveredApps = new Set<string>();
+    const harness = project.config.testHarness;
     for (const state of project.swappables) {
       if (!state.inUse || !state.targetApp || state.targetApp.migrations !== 'none' || !state.assignment) continue;
       const app = state.targetApp;
@@ -41,15 +45,17 @@ empty file first).`,
         if (problem.kind === 'unmigrated-dependency' && problem.app === app.label) dependents.push(problem.origin);
       }
       const table = `${app.label}_${state.value!.split('.')[1].toLowerCase()}`;
+      const dropped =
+        `Django drops the ("${app.label}", "__first__") dependencies silently and \`migrate\` never creates \`${table}\`` +
+        (dependents.length > 0 ? `, although ${[...new Set(dependents)].map((d) => `\`${d}\``).join(', ')} point${dependents.length === 1 ? 's' : ''} at it` : '');
       findings.push({
         file: state.assignment.location.file,
         span: state.assignment.valueSpan,
-        severity: 'error',
-        message:
-          `${describeSetting(context, state)}, but \`${app.label}\` is unmigrated (${app.migrationsNote ?? 'no migrations package'}): ` +
-          `Django drops the ("${app.label}", "__first__") dependencies silently and \`migrate\` never creates \`${table}\`` +
-          (dependents.length > 0 ? `, although ${[...new Set(dependents)].map((d) => `\`${d}\``).join(', ')} point${dependents.length === 1 ? 's' : ''} at it` : '') +
-          `: \`OperationalError: no such table: ${table}\` at run time. Run \`python manage.py makemigrations ${app.label}\`.`,
+        // The test runner migrates with run_syncdb: it creates unmigrated apps' tables itself.
+        severity: harness ? 'information' : 'error',
+        message: harness
+          ? `${describeSetting(context, state)}, and \`${app.label}\` is unmigrated (${app.migrationsNote ?? 'no migrations package'}): these are test settings, and the test runner creates \`${table}\` itself (it migrates with \`run_syncdb=True\`); \`manage.py migrate\` with them would not — ${dropped}.`
+          : `${describeSetting(context, state)}, but \`${app.label}\` is unmigrated (${app.migrationsNote ?? 'no migrations package'}): ${dropped}: \`OperationalError: no such table: ${table}\` at run time. Run \`python manage.py makemigrations ${app.label}\`.`,
         related: [...new Set(dependents)].flatMap((key) => {
           const m = project.migrations.get(key);
           return m?.file ? [{ file: m.file, span: classSpan(m), message: `${key} depends on ${app.label} through swappable_dependency` }] : [];
@@ -58,21 +64,22 @@ empty file first).`,
     }
     for (const problem of project.graph.problems) {
       if (problem.kind !== 'unmigrated-dependency' || problem.via !== 'dependency') continue;
+      // An app that is not installed is SWP301's (Django's ValueError "Dependency on unknown app").
+      if (problem.reason === 'unknown-app') continue;
       if (problem.reason === 'unmigrated' && coveredApps.has(problem.app)) continue;
       const origin = project.migrations.get(problem.origin);
       if (!origin?.file || origin.origin !== 'workspace') continue;
       const entry = origin.dependencies?.entries[problem.index];
       const written = entry?.kind === 'key' ? `("${entry.app}", "${entry.name}")` : entry ? 'this swappable dependency' : 'a dependency';
-      const uncertainty = problem.reason === 'unknown-app' ? project.labelUncertainty(problem.app) : undefined;
-      const message =
-        problem.reason === 'unmigrated'
-          ? `${written} points at \`${problem.app}\`, an app without migrations: Django drops the dependency silently, and \`migrate\` never creates ${problem.app}'s tables.`
-          : `Django fails with \`ValueError: ${problem.message}\`${problem.reason === 'unknown-app' ? (uncertainty ? ` — ${uncertainty}` : ` (\`${problem.app}\` is not in INSTALLED_APPS)`) : ''}.`;
       findings.push({
         file: origin.file,
         span: dependencySpan(origin, problem.index),
-        severity: problem.reason === 'unmigrated' || uncertainty ? 'warning' : 'error',
-        message,
+        // Django is silent about an unmigrated app: the dependency is dropped (MigrationLoader.check_key).
+        severity: problem.reason === 'unmigrated' ? 'information' : 'error',
+        message:
+          problem.reason === 'unmigrated'
+            ? `${written} points at \`${problem.app}\`, an installed app without migrations: Django drops the dependency silently, so it orders nothing, and \`migrate\` does not create the tables of \`${problem.app}\` (only \`migrate --run-syncdb\` and the test runner do).`
+            : `Django fails with \`ValueError: ${problem.message}\`.`,
       });
     }
     return findings;

@@ -1,9 +1,11 @@
-import { keyOf, splitKey, type MigrationKey } from '../../django/graph';
-import type { DjangoProject, MigrationInfo } from '../../django/project';
+import { splitKey, type MigrationKey } from '../../django/graph';
+import type { OrderedRelation } from '../../django/migrate-run';
+import { sameLabel, type DjangoProject, type MigrationInfo } from '../../django/project';
 import type { ParsedFile } from '../../django/source';
 import { namedSetting, settingRelated } from '../common';
 import { addRunBeforeEdit, classSpan } from '../migration-edits';
-import type { Finding, Rule } from '../types';
+import type { Finding, Rule, RuleContext } from '../types';
+import { fieldName, outcome, settingOf, severityFor, swappableReliance, unorderedRelations, unverifiedOrder } from './ordering';
 
 export const missingRunBefore: Rule = {
   code: 'SWP201',
@@ -12,17 +14,27 @@ export const missingRunBefore: Rule = {
   defaultSeverity: 'error',
   fix: 'safe',
   docs: {
-    whatItDoes: `Flags the migration that creates the replacement for a third-party swappable model — a custom
-django-oauth-toolkit \`Application\` set by \`OAUTH2_PROVIDER_APPLICATION_MODEL\` — when nothing in the migration
-graph makes it run before the package's first migration that needs it (\`oauth2_provider.0001_initial\`).`,
-    whyIsThisBad: `django-oauth-toolkit's migrations create foreign keys to \`oauth2_settings.APPLICATION_MODEL\`
-without declaring a swappable dependency on it. Unless your migration says
-\`run_before = [("oauth2_provider", "0001_initial")]\`, the order is left to chance: \`migrate\` sorts apps by label,
-so it works when your app's label sorts before \`oauth2_provider\` and fails with \`ValueError: Related model
-'oauthapp.application' cannot be resolved\` when it sorts after — and any new dependency can flip it. Setting the
-model up later, on a database where \`oauth2_provider\` is already migrated, ends in
-\`InconsistentMigrationHistory\` and dropped tables. The finding is an **error** when the current order fails,
-a **warning** when it works only because of how the labels sort.`,
+    whatItDoes: `Flags the migration that creates a replacement for a swappable model — a custom
+django-oauth-toolkit \`AccessToken\` set by \`OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL\`, a model a swapper app's
+setting names — when a migration of the app that declares the setting (or of a package the project does not
+edit) creates a foreign key to it through the setting, and nothing in the graph makes the creating migration run
+first. djswap follows what \`migrate\` does on an empty database, operation by operation: only fields of models
+that get a table count. A DOT model that is itself swapped out gets none, so which \`run_before\` is needed depends
+on which DOT models are swapped — with all five custom, DOT's migrations point at none of them and nothing is
+needed; with a custom \`IDToken\` only, it is \`oauth2_provider.0004\` (where DOT adds \`AccessToken.id_token\`) that
+must come after it. One finding per creating migration, naming the migrations and fields that need it.`,
+    whyIsThisBad: `django-oauth-toolkit's migrations point at its models through \`oauth2_settings.X_MODEL\` without a
+dependency on the app that holds the custom one (and makemigrations writes no dependency for a relation inside a
+swapper app). Unless the creating migration says \`run_before\`, \`migrate\` reaches the package's migration first
+and fails with \`ValueError: Related model 'tokens.accesstoken' cannot be resolved\` — or passes only because the
+app labels sort the right way: \`migrate\` walks the leaf migrations in label order. The finding is an
+**error** when \`migrate\` on an empty database stops there, a **warning** when it works only by that order (an
+app labelled the other way fails) or when it would fail there after an earlier failure. Where the outcome
+depends on the package's release (django-oauth-toolkit 3.0 added migrations with swappable dependencies that
+reorder the plan), the message says what each release does and the finding is a warning. When the creating
+migration itself depends on the package's migration (a custom \`AccessToken\` pointing at DOT's own
+\`Application\`), \`run_before\` would close a cycle — Django then fails with \`CircularDependencyError\` — and the
+message says so.`,
     example: `class Migration(migrations.Migration):
     initial = True
 
@@ -41,7 +53,8 @@ a **warning** when it works only because of how the labels sort.`,
     ]`,
     fixSafety: `Safe: it only adds an ordering constraint, in the file's quotes and indentation, right after
 \`dependencies\` (or as a new entry of an existing \`run_before\`). No fix is offered when the migration already
-depends on the package's migration, since \`run_before\` would then close a cycle.`,
+depends on the package's migration, since \`run_before\` would then close a cycle (\`CircularDependencyError\`),
+nor when migrations of several apps need it.`,
     references: [
       { title: 'django-oauth-toolkit: Extending the Application model', url: 'https://django-oauth-toolkit.readthedocs.io/en/latest/advanced_topics.html#extending-the-application-model' },
       { title: 'Django: Migration.run_before', url: 'https://docs.djangoproject.com/en/stable/howto/writing-migrations/#controlling-the-order-of-migrations' },
@@ -49,57 +62,88 @@ depends on the package's migration, since \`run_before\` would then close a cycl
   },
   check(context) {
     const { project } = context;
+    const byCreator = new Map<MigrationKey, OrderedRelation[]>();
+    for (const relation of unorderedRelations(project)) {
+      if (!needsRunBefore(context, relation)) continue;
+      byCreator.set(relation.creator, [...(byCreator.get(relation.creator) ?? []), relation]);
+    }
     const findings: Finding[] = [];
-    const plan = project.graph.migrationPlan();
-    for (const state of project.swappables) {
-      if (!state.spec || state.spec.ownerDeclaresDependency || !state.inUse || state.swapped !== true || !state.creatingMigration) continue;
-      const creating = project.migrations.get(state.creatingMigration);
-      if (!creating?.file || creating.origin !== 'workspace') continue;
+    for (const [creatorKey, relations] of byCreator) {
+      const creating = project.migrations.get(creatorKey);
+      if (!creating?.file) continue;
       const file = context.file(creating.file);
       if (!file) continue;
-      const owner = state.defaultLabel.split('.')[0];
-      const consumer = firstConsumer(project, owner, state.setting);
-      if (!consumer || project.graph.dependsOn(consumer, creating.key)) continue;
-      const [ownerApp, consumerName] = splitKey(consumer);
-      const cycle = project.graph.dependsOn(creating.key, consumer);
-      const failsNow = plan.indexOf(consumer) >= 0 && plan.indexOf(consumer) < plan.indexOf(creating.key);
-      const order = failsNow
-        ? `on an empty database \`migrate\` applies \`${consumer}\` before it and fails with \`ValueError: Related model '${state.value!.toLowerCase()}' cannot be resolved\``
-        : `\`migrate\` applies it first today only by the chance of the order it walks the graph in (app labels sorted, then dependencies): any new dependency can reorder it`;
+      // run_before the earliest migration of each app that needs the models.
+      const consumers = [...new Set(relations.map((r) => r.consumer))];
+      const targets = consumers.filter((c) => !consumers.some((other) => other !== c && splitKey(other)[0] === splitKey(c)[0] && project.graph.dependsOn(c, other))).sort();
+      const cycles = targets.flatMap((t) => {
+        const path = project.graph.pathBetween(creatorKey, t);
+        return path ? [{ target: t, path }] : [];
+      });
+      const models = [...new Set(relations.map((r) => r.target))];
+      const states = models.map((m) => project.swappableForLabel(m)).filter((s): s is NonNullable<typeof s> => s !== undefined);
+      const what = models
+        .map((m) => {
+          const state = states.find((s) => s.value !== undefined && sameLabel(s.value, m));
+          return state ? `\`${m}\`, the model ${namedSetting(context, state)} names,` : `\`${m}\``;
+        })
+        .join(', ');
+      const needers = relations
+        .filter((r, i) => relations.findIndex((o) => o.consumer === r.consumer) === i)
+        .map((r) => `\`${r.consumer}\` (${relations.filter((o) => o.consumer === r.consumer).map(fieldName).join(', ')})`)
+        .join(', ');
+      const runBefore = targets.map((t) => `("${splitKey(t)[0]}", "${splitKey(t)[1]}")`).join(', ');
+      const advice =
+        cycles.length > 0
+          ? `It cannot simply add \`run_before = [${runBefore}]\`: it depends on \`${cycles[0].target}\` itself (${describePath(project, cycles[0].path)}), and Django would fail with \`CircularDependencyError\` instead. Move the fields that point at \`${splitKey(cycles[0].target)[0]}\`'s models into a second migration of \`${creating.app}\`, or swap those models too.`
+          : `Add \`run_before = [${runBefore}]\`.`;
       findings.push({
         file: creating.file,
         span: classSpan(creating),
-        severity: failsNow ? 'error' : 'warning',
-        message:
-          `\`${creating.key}\` creates \`${state.value}\`, the model ${namedSetting(context, state)} names, but nothing makes it run before \`${consumer}\`, ` +
-          `whose foreign keys to ${state.spec.reference.expression} declare no dependency on it: ${order}. ` +
-          (cycle ? `It cannot simply add run_before: it already depends on \`${consumer}\`, which would close a cycle.` : `Add \`run_before = [("${ownerApp}", "${consumerName}")]\`.`),
-        related: settingRelated(state),
-        fix: cycle ? undefined : runBeforeFix(file, creating, ownerApp, consumerName),
+        severity: severityFor(context, relations, creating.file),
+        message: `\`${creatorKey}\` creates ${what.replace(/,$/, '')}, but nothing makes it run before ${needers}, which point${consumers.length === 1 ? 's' : ''} at it through the setting without a dependency on it: ${outcome(project, relations)}. ${advice}`,
+        related: states.flatMap(settingRelated),
+        fix: cycles.length > 0 ? undefined : runBeforeFix(file, creating, targets),
+        unverified: unverifiedOrder(relations),
       });
     }
     return findings;
   },
 };
 
-function runBeforeFix(file: ParsedFile, migration: MigrationInfo, app: string, name: string): Finding['fix'] {
+/**
+ * A relation through a setting that the creating migration has to order with run_before: it is in
+ * the app that declares the setting (its migrations name the setting without a dependency on the
+ * model in force: django-oauth-toolkit, a swapper app's own relations), or in code the project does
+ * not edit.
+ */
+export function needsRunBefore(context: RuleContext, relation: OrderedRelation): boolean {
+  const { project } = context;
+  const setting = settingOf(relation);
+  if (!setting) return false;
+  if (swappableReliance(project, relation.consumer, setting)) return false;
+  const creator = project.migrations.get(relation.creator);
+  if (!creator?.file || creator.origin !== 'workspace' || context.codeRole(creator.file) === 'installed') return false;
+  const state = project.swappable(setting);
+  const owner = state?.defaultLabel.split('.')[0];
+  const consumer = project.migrations.get(relation.consumer);
+  const editable = consumer?.file !== undefined && consumer.origin === 'workspace' && context.codeRole(consumer.file) !== 'installed';
+  return splitKey(relation.consumer)[0] === owner || !editable;
+}
+
+function describePath(project: DjangoProject, path: MigrationKey[]): string {
+  const steps: string[] = [];
+  for (let i = 0; i + 1 < path.length; i++) {
+    const origin = project.graph.edge(path[i], path[i + 1]);
+    const how = origin?.kind === 'swappable' ? ` through \`swappable_dependency(settings.${origin.setting})\`` : origin?.kind === 'run_before' ? ' through run_before' : '';
+    steps.push(`\`${path[i]}\` depends on \`${path[i + 1]}\`${how}`);
+  }
+  return steps.join(', ');
+}
+
+function runBeforeFix(file: ParsedFile, migration: MigrationInfo, targets: MigrationKey[]): Finding['fix'] {
+  if (targets.length !== 1) return undefined;
+  const [app, name] = splitKey(targets[0]);
   const edit = addRunBeforeEdit(file, migration, app, name);
   return edit ? { title: `Add run_before = [("${app}", "${name}")]`, safe: true, edits: [edit] } : undefined;
 }
-
-/** The owner app's earliest migration whose relations read the setting. */
-function firstConsumer(project: DjangoProject, owner: string, setting: string): MigrationKey | undefined {
-  const consumers: MigrationKey[] = [];
-  for (const migration of project.migrations.values()) {
-    if (migration.app !== owner) continue;
-    const reads = migration.known
-      ? migration.known.references?.includes(setting)
-      : (migration.relations ?? []).some((r) => r.relation.target.kind === 'setting' && r.relation.target.setting === setting);
-    if (reads) {
-      const key = project.graph.canonical(keyOf(migration.app, migration.name));
-      if (key) consumers.push(key);
-    }
-  }
-  return consumers.sort().find((c) => !consumers.some((other) => other !== c && project.graph.dependsOn(c, other)));
-}
-

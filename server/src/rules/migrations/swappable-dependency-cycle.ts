@@ -11,7 +11,8 @@ export const swappableDependencyCycle: Rule = {
     whatItDoes: `Flags a migration cycle that goes through a swappable dependency or a \`run_before\`: typically the
 first migration of the custom user app depends on another app's migration which itself depends on
 \`swappable_dependency(settings.AUTH_USER_MODEL)\` — that is, on the user app's first migration again. It is
-reported instead of SWP302, with the swappable edge that closes the cycle named.`,
+reported instead of SWP302, on the edge that closes the cycle: a \`run_before\` entry when there is one (makemigrations
+never writes those), else the swappable dependency.`,
     whyIsThisBad: `Django cannot order a cycle: every \`migrate\` and \`makemigrations\` fails with
 \`CircularDependencyError\`. With swappable models it appears when the user model's app needs something that needs
 the user model — a foreign key from the user to a model that itself points at \`AUTH_USER_MODEL\`, or a custom
@@ -36,16 +37,16 @@ the user app (an AddField in 0002), which is what makemigrations does when it sp
       if (problem.kind !== 'cycle') continue;
       const edges = cycleEdges(project, problem);
       if (!isSwappableCycle(edges)) continue;
-      // Anchor on the replacement's first migration: the parent of the swappable (or run_before) edge.
-      const closing = edges.find((e) => e.origin.kind === 'swappable') ?? edges.find((e) => e.origin.kind === 'run_before')!;
-      const provider = closing.origin.kind === 'run_before' ? closing.parent : closing.parent;
-      const leaving = edges.find((e) => e.child === provider);
-      const anchor = (leaving && edgeLocation(project, leaving.origin)) ?? edges.map((e) => edgeLocation(project, e.origin)).find(Boolean);
+      // Anchor on the edge a hand put there: a run_before (makemigrations never writes one), else
+      // the swappable dependency that closes the cycle.
+      const closing = edges.find((e) => e.origin.kind === 'run_before') ?? edges.find((e) => e.origin.kind === 'swappable')!;
+      const provider = closing.parent;
+      const anchor = edgeLocation(project, closing.origin) ?? edges.map((e) => edgeLocation(project, e.origin)).find(Boolean);
       if (!anchor) continue;
       const setting = closing.origin.setting;
       const state = setting ? project.swappable(setting) : undefined;
       const what = setting
-        ? `\`${provider}\` is the first migration of \`${state?.value?.split('.')[0] ?? provider.split('.')[0]}\`, which \`swappable_dependency(settings.${setting})\` stands for, but it depends on itself through the cycle`
+        ? `\`${closing.child}\` depends on \`${provider}\`, the first migration of \`${state?.value?.split('.')[0] ?? provider.split('.')[0]}\` that \`swappable_dependency(settings.${setting})\` stands for, and \`${provider}\` depends back on it`
         : `\`${closing.parent}\` must run before \`${closing.child}\` (run_before), but it also depends on it`;
       findings.push({
         file: anchor.file,
