@@ -465,7 +465,7 @@ scenario(
     [*CONTRIB, "blog"],
     [makemigrations("blog"), edit("blog/migrations/0001_initial.py", "    dependencies = [\n", "    dependencies = [\n        ('catalog', '__first__'),\n", "A dependency on an app that is not installed.")],
     files={"blog/models.py": BLOG_POST},
-    findings=[finding("blog/migrations/0001_initial.py", "('catalog', '__first__')", "missing-migration-dependency", "catalog is not installed.", says="ValueError", text="Dependency on unknown app")],
+    findings=[finding("blog/migrations/0001_initial.py", "('catalog', '__first__')", "swappable-target-unmigrated", "A __first__ dependency on an app that is not installed (SWP305 covers unknown apps too).", says="ValueError", text="Dependency on unknown app")],
 )
 
 scenario(
