@@ -35,7 +35,7 @@ interface CommandRecord {
   exit_code: number | null;
   stdout: string;
   stderr: string;
-  outcome: 'ok' | 'error' | 'changes' | 'timeout';
+  outcome: 'ok' | 'error' | 'changes' | 'question' | 'timeout';
   error_class: string | null;
   error_message: string | null;
   check_ids: string[];
@@ -401,6 +401,9 @@ function judgeError(d: JsonDiagnostic, run: DjangoRun, hadProbe: boolean): { ok:
     return { ok: false, unverifiable: false, why: `${what}:\n${describeRun(run)}` };
   }
   if (claimed.some((s) => records(run).some(([, r]) => showsFor(s, r, d)))) return { ok: true, unverifiable: false, why: '' };
+  const sameKindElsewhere = claimed.flatMap((s) => records(run).filter(([, r]) => s.shows(r)));
+  if (sameKindElsewhere.length > 0) return { ok: false, unverifiable: true, why: `masked: Django stopped at the same failure on another object: ${sameKindElsewhere.map(([where, r]) => `${where}: ${firstLine(r)}`).join('; ')}` };
+  if (claimed.every((s) => s === SIG.inconsistent) && !run.sequence) return { ok: false, unverifiable: true, why: 'needs a database with the applied history the message speaks of; this project has no sequence (history.json)' };
   if (claimed.every((s) => s.runtime) && !hadProbe) return { ok: false, unverifiable: true, why: `only a runtime probe could show ${claimed.flatMap((s) => s.named).join('/')}, and this project has none:\n${describeRun(run)}` };
   const statics = records(run).filter(([where]) => /^commands\.(check|makemigrations_check|migrate)$/.test(where) || where === 'sequence.state_b_migrate_same_db');
   const stoppedEarlier = statics.length > 0 && statics.every(([, r]) => r.outcome === 'error');
@@ -408,11 +411,16 @@ function judgeError(d: JsonDiagnostic, run: DjangoRun, hadProbe: boolean): { ok:
   return { ok: false, unverifiable: false, why: `Django did not fail that way (${claimed.flatMap((s) => s.named).join('/')}):\n${describeRun(run)}` };
 }
 
+/** makemigrations --check finding model changes in migrations another Django (or a hand) wrote: not a swappable-model failure. */
+function isDrift(r: CommandRecord, project: Project, version: string): boolean {
+  return (r.outcome === 'changes' || r.outcome === 'question') && project.writtenBy !== version;
+}
+
 /** (b): the failures that make a project not clean for this version (drift of migrations another Django wrote is not one). */
 function failures(run: DjangoRun, project: Project): [string, CommandRecord][] {
   return records(run).filter(([where, r]) => {
     if (r.outcome === 'ok' || where.endsWith('showmigrations')) return false;
-    if (r.outcome === 'changes' && project.writtenBy !== run.django_version) return false;
+    if (isDrift(r, project, run.django_version)) return false;
     if (where === 'sequence.state_a_migrate' || where === 'sequence.state_a_probe') return false;
     return true;
   });
@@ -596,7 +604,7 @@ describe('Django tier', function () {
                 if (was.length > 0 && still.length > 0) problems.push(`after fixing ${said(d, 300)}\n  Django still fails: ${still.map(([where, r]) => `${where}: ${firstLine(r)}`).join('; ')}`);
                 for (const [where] of was) {
                   const now = afterBy.get(where);
-                  if (now && now.outcome !== 'ok' && !known.has(failureKey(now)) && !still.some(([w]) => w === where)) problems.push(`after fixing ${said(d, 300)}\n  ${where} fails differently: ${firstLine(now)}`);
+                  if (now && now.outcome !== 'ok' && !isDrift(now, project, version) && !known.has(failureKey(now)) && !still.some(([w]) => w === where)) problems.push(`after fixing ${said(d, 300)}\n  ${where} fails differently: ${firstLine(now)}`);
                 }
               }
             }
