@@ -546,8 +546,8 @@ def scenario_files(spec, pythons):
         "provenance": provenance,
         "django_runs": [{"django": base["django_version"], "file": "expected.json"}] + others,
     }
-    if spec.get("plan"):
-        expected["plan"] = {k: v for k, v in spec["plan"].items()}
+    if plan:
+        expected["plan"] = plan
     out["expected.json"] = dump(expected)
     return out
 

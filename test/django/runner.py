@@ -200,6 +200,8 @@ def record(argv_text, completed, normalize):
         outcome = "ok"
     elif error_class is None and "makemigrations" in argv_text and "--check" in argv_text and stdout.startswith("Migrations for"):
         outcome = "changes"  # makemigrations --check: model changes without a migration (exit 1, no exception)
+    elif error_class == "EOFError" and "makemigrations" in argv_text and "/questioner.py" in stderr:
+        outcome = "question"  # makemigrations detected changes it needs an answer for (a rename?), and stdin is closed
     else:
         outcome = "error"
     return {
