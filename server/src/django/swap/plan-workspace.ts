@@ -188,6 +188,9 @@ export function swapIntoWorkspace(context: PlanContext): PlanDeployment[] {
       ...(dependents.length ? [`${describe(dependents)} will depend on ${firstKey} once ${setting} names ${to} (swappable_dependency)`] : []),
       ...(runBeforeApplied ? [`${ownerFirst} must run after it (run_before), and is applied`] : []),
     ].join('; ');
+    if (!recorded && project.history?.source === 'showmigrations' && !project.graph.nodes.has(firstKey)) {
+      context.notes.push(`showmigrations lists only migrations whose files exist: until ${firstKey} is in the code it runs with, its output cannot show the record made by deployment 1.`);
+    }
     out.push(
       deployment(
         `Record ${firstKey} as applied`,
