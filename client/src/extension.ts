@@ -71,8 +71,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // The edits only: SQL and commands are for each database, and stay with the person running them.
       const first = next.after.length ? ` Deploy them only after deployment ${next.after.join(', ')} ran on every database.` : '';
       const action = `Apply deployment ${next.number}'s edits`;
-      const choice = await vscode.window.showInformationMessage(`djswap: ${next.title} — ${next.files.length} file(s) to write.${first}`, action);
-      if (choice === action) await vscode.commands.executeCommand(COMMANDS.applyPlanEdits, params);
+      // Not awaited: the command is done once the plan shows; the offer stays until answered.
+      void vscode.window.showInformationMessage(`djswap: ${next.title} — ${next.files.length} file(s) to write.${first}`, action).then(async (choice) => {
+        if (choice === action) await vscode.commands.executeCommand(COMMANDS.applyPlanEdits, params);
+      });
     }),
     vscode.commands.registerCommand(CLIENT_COMMANDS.showMigrationGraph, async (args?: MigrationGraphParams) => {
       if (client) await showMigrationGraph(client, args);

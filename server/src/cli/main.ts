@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../engine/config';
 import { describeProjects, projectModelView } from '../engine/inspect';
-import { buildSwapPlan, choosePlanSetting, nextDeploymentWithEdits, planMarkdown, writeDeploymentEdits } from '../engine/plan';
+import { buildSwapPlan, choosePlanSetting, nextDeploymentWithEdits, planMarkdown } from '../engine/plan';
+import { writeDeploymentEdits } from './plan-write';
 import { buildGraphView, toDot, toMermaid, toSvg } from '../engine/graph-view';
 import { Workspace } from '../engine/workspace';
 import { RULES, ruleByCode } from '../rules/registry';

@@ -3,13 +3,15 @@ import type { PlanStep, SwapPlan } from '../django/swap/plan-data';
 /** The plan as Markdown, rendered from the same data `--format json` prints. */
 export function planMarkdown(plan: SwapPlan): string {
   const out: string[] = [];
-  out.push(`# Changing \`${plan.setting}\` from \`${plan.from}\` to \`${plan.to}\``, '');
+  const same = plan.from.toLowerCase() === plan.to.toLowerCase();
+  out.push(same ? `# \`${plan.setting}\` names \`${plan.to}\`: nothing to move` : `# Changing \`${plan.setting}\` from \`${plan.from}\` to \`${plan.to}\``, '');
   const source = {
     option: 'as given with --from',
     settings: 'the value in the settings now',
     git: "the value before the setting's last change in git",
     migrations: 'the model the migrations create and the code no longer defines',
-    default: "the setting's default",
+    database: "the setting's default: the database applied migrations depending on the setting before the new model's",
+    none: 'nothing says otherwise',
   }[plan.fromSource];
   out.push(`- The databases were migrated with \`${plan.from}\` (${source}).`);
   const db = plan.database;

@@ -1,7 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { sameLabel, type DjangoProject } from '../django/project';
-import { nextDeploymentWithEdits, type PlanDeployment, type SwapPlan } from '../django/swap/plan-data';
+import { nextDeploymentWithEdits, type SwapPlan } from '../django/swap/plan-data';
 import { planSwap } from '../django/swap/planner';
 import type { SettingChange } from './setting-history';
 
@@ -29,26 +27,6 @@ export function buildSwapPlan(project: DjangoProject, request: PlanRequest): Swa
   // Git's previous value tells where the rows are, when the change git saw is the one planned.
   const gitFrom = change && (request.target === undefined || sameLabel(change.to, request.target)) ? change.from ?? null : undefined;
   return planSwap(project, { setting: request.setting, to: request.target, from: request.from, gitFrom });
-}
-
-/** Writes (and deletes) the files of a deployment's edit steps, under the project folder. */
-export function writeDeploymentEdits(root: string, deployment: PlanDeployment): { written: string[]; deleted: string[] } {
-  const written: string[] = [];
-  const deleted: string[] = [];
-  for (const step of deployment.steps) {
-    if (step.kind !== 'edit') continue;
-    const file = path.resolve(root, step.file);
-    if (path.relative(root, file).startsWith('..')) throw new Error(`${step.file} is outside the project`);
-    if ('delete' in step) {
-      fs.rmSync(file, { force: true });
-      deleted.push(step.file);
-    } else {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, step.newText);
-      written.push(step.file);
-    }
-  }
-  return { written, deleted };
 }
 
 export { nextDeploymentWithEdits };

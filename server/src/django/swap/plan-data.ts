@@ -36,8 +36,12 @@ export interface SwapPlan {
   setting: string;
   from: string;
   to: string;
-  /** How `from` was found: given, git's previous value, the migrations, or the setting's default. */
-  fromSource: 'option' | 'settings' | 'git' | 'migrations' | 'default';
+  /**
+   * How `from` was found: the settings (when `--to` names another model), `--from`, git's previous
+   * value, a model the migrations create and the code no longer has, the database's history (the
+   * setting's default), or nothing (then `from` is `to` and there is nothing to move).
+   */
+  fromSource: 'settings' | 'option' | 'git' | 'migrations' | 'database' | 'none';
   database: PlanDatabase;
   possible: boolean;
   /** Why no safe plan exists, when `possible` is false. */

@@ -66,8 +66,8 @@ export function swapIntoWorkspace(context: PlanContext): PlanDeployment[] {
   const stateOnlyCreate = !fromSwappedOut && fromAppInstalled;
   const fromAppName = stateOnlyCreate ? `${context.fromNextNumber}_move_${fromState.name.toLowerCase()}_to_${toApp}` : undefined;
   const existing = project.graph.appNodes(toApp);
-  const appliedExisting = existing.filter((k) => context.historyKnown && context.applied(k));
-  const stray = appliedExisting.filter((k) => k !== firstKey && !context.ours.has(k));
+  const appliedInApp = context.historyKnown ? (project.history?.applied ?? []).filter((k) => splitKey(k)[0] === toApp) : [];
+  const stray = appliedInApp.filter((k) => k !== firstKey && !context.ours.has(k));
   if (stray.length > 0) throw new NoSafePlan(`${stray.join(', ')} ${stray.length === 1 ? 'is' : 'are'} applied already: the plan starts from a database that has not migrated ${toApp}.`);
   const recorded = context.historyKnown && context.applied(firstKey);
   if (recorded && !context.ours.has(firstKey)) {

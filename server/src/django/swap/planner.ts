@@ -23,22 +23,26 @@ export function planSwap(project: DjangoProject, request: SwapRequest): SwapPlan
   const state = project.swappable(setting);
   const database = databaseOf(project);
   const notes: string[] = [];
-  const refuse = (from: string, to: string, reason: string) => ordered({ version: 1, setting, from, to, fromSource: 'default', database, possible: false, reason, notes, deployments: [] });
+  const refuse = (from: string, to: string, reason: string) => ordered({ version: 1, setting, from, to, fromSource: 'none', database, possible: false, reason, notes, deployments: [] });
   if (!state) return refuse('?', request.to ?? '?', `${setting} is not a swappable setting of this project.`);
   if (state.value === undefined && request.to === undefined) return refuse('?', '?', `The value of ${setting} cannot be read statically; give the model with --to.`);
   const to = request.to ?? state.value ?? state.defaultLabel;
   const { from, fromSource } = chooseFrom(project, state, to, request);
   const plan: SwapPlan = { version: 1, setting, from, to, fromSource, database, possible: true, notes, deployments: [] };
-  if (fromSource === 'default' && !sameLabel(from, to)) {
-    notes.push(`Nothing says which model the databases were migrated with: the plan assumes ${setting}'s default, ${from}. Pass --from if it was another.`);
-  }
-  if (sameLabel(from, to)) {
-    notes.push(`The databases were migrated with ${to} already: there is nothing to move.`);
-    return ordered(plan);
-  }
   if (project.history && project.history.applied.length === 0) {
     notes.push('The database has applied no migration: it holds no data to move. Make the migrations and migrate as for a new project.');
     plan.deployments.push({ title: 'Migrate', why: 'Nothing is stored yet.', done: false, steps: [migrateStep()] });
+    return ordered(plan);
+  }
+  if (fromSource === 'database') {
+    notes.push(`The database applied migrations that depend on ${setting} before ${to.split('.')[0]}.0001_initial: it was migrated with another model, taken to be ${setting}'s default, ${from}. Pass --from if it was another.`);
+  }
+  if (fromSource === 'none') {
+    notes.push(`Nothing says the databases were migrated with another model than ${to} (no change in git, no database read): there is nothing to move. Pass --from (and --database or --history) if there is.`);
+    return ordered(plan);
+  }
+  if (sameLabel(from, to)) {
+    notes.push(`The databases were migrated with ${to} already: there is nothing to move.`);
     return ordered(plan);
   }
   try {
@@ -74,12 +78,32 @@ function chooseFrom(project: DjangoProject, state: SwappableState, to: string, r
   if (request.gitFrom !== undefined) return { from: request.gitFrom ?? state.defaultLabel, fromSource: 'git' };
   const inferred = modelLeftInMigrations(project, state, to);
   if (inferred) return { from: inferred, fromSource: 'migrations' };
-  return { from: state.defaultLabel, fromSource: 'default' };
+  if (project.history && migratedBefore(project, state, to)) return { from: state.defaultLabel, fromSource: 'database' };
+  return { from: to, fromSource: 'none' };
 }
 
 /**
- * A model the project's migrations create that its code no longer defines, with every field of
- * the setting's default model: where the rows are when the setting named it before.
+ * The database was migrated before the model the setting names: migrations that depend on the
+ * setting were applied, and the new model's first migration was not, or only after them.
+ */
+function migratedBefore(project: DjangoProject, state: SwappableState, to: string): boolean {
+  const history = project.history!;
+  const position = new Map(history.applied.map((key, i) => [key, i]));
+  const app = to.split('.')[0];
+  const first = project.graph.rootNodes(app)[0] ?? `${app}.0001_initial`;
+  const owner = state.defaultLabel.split('.')[0];
+  const users = [...project.migrations.values()]
+    .filter((m) => m.app !== app && ((m.dependencies?.entries ?? []).some((e) => (e.kind === 'swappable' || e.kind === 'swapper') && e.setting === state.setting) || (m.known?.dependencies ?? []).includes(`setting:${state.setting}`) || (state.spec && !state.spec.ownerDeclaresDependency && m.app === owner)))
+    .map((m) => position.get(m.key))
+    .filter((p): p is number => p !== undefined);
+  if (users.length === 0) return false;
+  const created = position.get(first);
+  return created === undefined || created > Math.min(...users);
+}
+
+/**
+ * Another model the project's (applied) migrations create with every field of the setting's default
+ * model: two such models cannot live side by side, so the rows are there.
  */
 function modelLeftInMigrations(project: DjangoProject, state: SwappableState, to: string): string | undefined {
   const defaults = knownModelState(state.defaultLabel)?.state.fields.filter((f) => !f.primaryKey).map((f) => f.name);
@@ -90,7 +114,7 @@ function modelLeftInMigrations(project: DjangoProject, state: SwappableState, to
     for (const op of migration.operations ?? []) {
       if (op.kind !== 'CreateModel') continue;
       const label = `${migration.app}.${op.model}`;
-      if (sameLabel(label, to) || project.modelByLabel(label)) continue;
+      if (sameLabel(label, to) || (project.history && !project.history.applied.includes(migration.key))) continue;
       const fields = new Set(op.fields.map((f) => f.name));
       if (defaults.every((name) => fields.has(name))) found.add(label);
     }
