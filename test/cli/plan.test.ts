@@ -168,6 +168,21 @@ describe('djswap plan: the plan as data', () => {
     }
   });
 
+  it('--to with the setting not changed yet: the plan changes it too', async () => {
+    const dir = variant('default-to-custom', (d) => replace(d, 'config/settings.py', /\nAUTH_USER_MODEL = "users\.User"\n/, '\n'));
+    try {
+      const { plan: result } = await plan(dir, ['--to', 'users.User']);
+      assert.equal(result.fromSource, 'settings');
+      assert.equal(result.from, 'auth.User');
+      const [settings] = result.deployments[1].steps;
+      assert.ok(settings.kind === 'edit' && 'newText' in settings);
+      assert.equal(settings.file, 'config/settings.py');
+      assert.match(settings.newText, /\nAUTH_USER_MODEL = "users\.User"\n$/);
+    } finally {
+      removeTemp(dir);
+    }
+  });
+
   it('with nothing applied there is nothing to move', async () => {
     const dir = variant('default-to-custom', (d) => write(d, 'history.txt', 'admin\n [ ] 0001_initial\n'));
     try {
