@@ -216,7 +216,7 @@ async function plan(target: string, options: PlanOptions, environment: CliEnviro
   if (!first) throw new UsageError(`${target}: no Django project found`);
   const setting = options.setting ?? choosePlanSetting(first.project);
   if (!first.project.swappable(setting)) throw new UsageError(`--setting: '${setting}' is not a swappable setting of this project`);
-  const swapPlan = buildSwapPlan(first.project, { setting, target: options.to, from: options.from, change: workspace.settingChange(first.project, setting) });
+  const swapPlan = buildSwapPlan(first.project, { setting, target: options.to, from: options.from, change: workspace.settingChange(first.project, setting, { removals: true }) });
   output.out(options.format === 'json' ? JSON.stringify(swapPlan, null, 2) + '\n' : planMarkdown(swapPlan));
   if (options.write && swapPlan.possible) {
     const next = nextDeploymentWithEdits(swapPlan);

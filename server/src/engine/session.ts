@@ -179,7 +179,7 @@ export class Session {
     if (!owner) return undefined;
     const setting = options.setting ?? choosePlanSetting(owner.project);
     const workspace = this.workspaceFor(owner.config.root) ?? this.workspaces[0];
-    const plan = buildSwapPlan(owner.project, { setting, target: options.target, from: options.from, change: workspace?.settingChange(owner.project, setting) });
+    const plan = buildSwapPlan(owner.project, { setting, target: options.target, from: options.from, change: workspace?.settingChange(owner.project, setting, { removals: true }) });
     return { plan, markdown: planMarkdown(plan), root: owner.config.root };
   }
 

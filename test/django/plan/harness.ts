@@ -21,6 +21,8 @@ export interface Scenario {
   title: string;
   setting: string;
   default: string;
+  /** The model the databases are migrated with in the earlier state. */
+  from: string;
   /** manage.py commands the user runs after writing the new code (makemigrations). */
   userRuns: string[][];
   deployments: number;

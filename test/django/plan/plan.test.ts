@@ -78,6 +78,9 @@ function exercise(project: ScenarioProject): void {
 
   const plan = project.plan(history);
   assert.equal(plan.possible, true, `no plan: ${plan.reason}`);
+  // The earlier state is committed and the later one not: git says where the rows are.
+  assert.equal(plan.fromSource, 'git');
+  assert.equal(plan.from, scenario.from);
   assert.equal(plan.deployments.length, scenario.deployments, plan.deployments.map((d) => d.title).join(' | '));
   assert.ok(plan.deployments.every((d) => !d.done));
   assertKeepsData(plan);
