@@ -1,4 +1,4 @@
-import { splitKey, type MigrationKey } from '../graph';
+import type { MigrationKey } from '../graph';
 import type { OperationFacts } from '../migrations';
 import { sameLabel, type MigrationInfo } from '../project';
 import { NoSafePlan, type PlanContext } from './plan-common';
@@ -59,9 +59,6 @@ export function pendingOperationsOn(migration: MigrationInfo, model: string): st
   return out;
 }
 
-export function appOf(key: MigrationKey): string {
-  return splitKey(key)[0];
-}
 
 /** Delete steps for the old model's app's migrations that were never applied and change or delete the model. */
 export function pendingDeletes(context: PlanContext): PlanStep[] {

@@ -1,4 +1,4 @@
-import { keyOf, splitKey, type MigrationKey } from '../graph';
+import { splitKey, type MigrationKey } from '../graph';
 import type { DjangoProject, SwappableState } from '../project';
 import type { FieldState, ModelState } from './model-state';
 import type { PlanDeployment, PlanStep } from './plan-data';
@@ -85,10 +85,6 @@ export function fieldDependencies(context: PlanContext, fields: FieldState[], ow
     seen.add(app);
   }
   return out;
-}
-
-export function keyFor(app: string, name: string): MigrationKey {
-  return keyOf(app, name);
 }
 
 /** The first line of the migrations a plan writes for this change. */

@@ -123,7 +123,7 @@ function readClass(project: DjangoProject, scope: ModuleScope, statement: ClassS
     if (isFieldCall(s.value, scope)) own.push({ ...fieldState(name, s.value, scope), declaredBy, imports, hasText: true });
     const manager = isManagerCall(s.value, scope);
     if (manager) {
-      const serialized = managerText(project, scope, manager.className);
+      const serialized = managerText(scope, manager.className);
       if (serialized) ownManagers.push({ name, ...serialized });
     }
   }
@@ -138,7 +138,7 @@ function readClass(project: DjangoProject, scope: ModuleScope, statement: ClassS
  * A manager as `makemigrations` serialises it: only managers with `use_in_migrations = True` are
  * written, by their import path. Managers djswap cannot read are left out.
  */
-function managerText(project: DjangoProject, scope: ModuleScope, className: string): { text: string; imports: string[] } | undefined {
+function managerText(scope: ModuleScope, className: string): { text: string; imports: string[] } | undefined {
   if (className.includes('.')) {
     const qualified = scope.qualify({ k: 'name', id: className.split('.')[0], span: { start: 0, end: 0 } });
     if (qualified && `${qualified}.${className.split('.').slice(1).join('.')}` === 'django.contrib.auth.models.UserManager') {
