@@ -15,7 +15,8 @@ const SCENARIOS = join(REPO, 'test', 'django', 'plan', 'scenarios');
 const TARGET = join(REPO, 'test', 'fixtures', 'plan');
 
 function manage(dir, args, allowFailure = false) {
-  const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PLAN_SQLITE: join(dir, 'db.sqlite3') };
+  // A fixed hash seed: makemigrations orders some dependencies by set iteration.
+  const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0', PLAN_SQLITE: join(dir, 'db.sqlite3') };
   const result = spawnSync(SYSTEM_PYTHON, ['manage.py', ...args], { cwd: dir, env, encoding: 'utf8' });
   if (result.status !== 0 && !allowFailure) throw new Error(`manage.py ${args.join(' ')}: ${result.stderr}`);
   return result.stdout;

@@ -42,6 +42,7 @@ describe('djswap plan: the plan as data', () => {
     'default-to-custom': { setting: 'AUTH_USER_MODEL', from: 'auth.User', to: 'users.User', fromSource: 'database', deployments: 2 },
     'custom-to-other-app': { setting: 'AUTH_USER_MODEL', from: 'accounts.User', to: 'users.User', fromSource: 'migrations', deployments: 2 },
     'custom-to-default': { setting: 'AUTH_USER_MODEL', from: 'accounts.User', to: 'auth.User', fromSource: 'migrations', deployments: 1 },
+    'custom-to-default-migrated': { setting: 'AUTH_USER_MODEL', from: 'accounts.User', to: 'auth.User', fromSource: 'migrations', deployments: 1 },
     'dot-application': { setting: 'OAUTH2_PROVIDER_APPLICATION_MODEL', from: 'oauth2_provider.Application', to: 'clients.MyApplication', fromSource: 'database', deployments: 2 },
     'own-swappable': { setting: 'CATALOG_THING_MODEL', from: 'catalog.Thing', to: 'things.CustomThing', fromSource: 'database', deployments: 2 },
   };
