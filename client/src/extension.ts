@@ -3,11 +3,13 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   CLIENT_COMMANDS,
+  COMMANDS,
   PLAN_REQUEST,
   PROJECT_MODEL_REQUEST,
   STATUS_NOTIFICATION,
   type MigrationGraphParams,
   type PlanParams,
+  type PlanResult,
   type ProjectModelParams,
   type ProjectModelResult,
   type StatusParams,
@@ -60,9 +62,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(CLIENT_COMMANDS.showOutput, () => output.show(true)),
     vscode.commands.registerCommand(CLIENT_COMMANDS.planSwappableChange, async () => {
       const uri = vscode.window.activeTextEditor?.document.uri.toString();
-      const result = await client?.sendRequest<ProjectModelResult>(PLAN_REQUEST, { uri } satisfies PlanParams);
+      const params: PlanParams = { uri };
+      const result = await client?.sendRequest<PlanResult>(PLAN_REQUEST, params);
       const document = await vscode.workspace.openTextDocument({ content: result?.markdown ?? 'djswap is not running.', language: 'markdown' });
       await vscode.window.showTextDocument(document, { preview: false });
+      const next = result?.next;
+      if (!next || !client) return;
+      // The edits only: SQL and commands are for each database, and stay with the person running them.
+      const first = next.after.length ? ` Deploy them only after deployment ${next.after.join(', ')} ran on every database.` : '';
+      const action = `Apply deployment ${next.number}'s edits`;
+      // Not awaited: the command is done once the plan shows; the offer stays until answered.
+      void vscode.window.showInformationMessage(`djswap: ${next.title} — ${next.files.length} file(s) to write.${first}`, action).then(async (choice) => {
+        if (choice === action) await vscode.commands.executeCommand(COMMANDS.applyPlanEdits, params);
+      });
     }),
     vscode.commands.registerCommand(CLIENT_COMMANDS.showMigrationGraph, async (args?: MigrationGraphParams) => {
       if (client) await showMigrationGraph(client, args);

@@ -72,7 +72,7 @@ describe('safety: what the sources may do (static)', () => {
     assert.deepEqual(offenders, []);
   });
 
-  it('the only file writes are the CLI writing what --fix computed, and the cache a user asked for', () => {
+  it('the only file writes are the CLI writing what --fix or plan --write computed, and the cache a user asked for', () => {
     const writes = /\b(?:fs|promises)\s*\.\s*(writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|mkdir|mkdirSync|mkdtemp|mkdtempSync|rm|rmSync|rmdir|rmdirSync|unlink|unlinkSync|rename|renameSync|copyFile|copyFileSync|cp|cpSync|symlink|symlinkSync|link|linkSync|chmod|chmodSync|chown|chownSync|truncate|truncateSync|utimes|utimesSync|open|openSync|write|writeSync)\s*\(([^)]*)\)/g;
     const found: string[] = [];
     for (const file of files) {
@@ -84,12 +84,19 @@ describe('safety: what the sources may do (static)', () => {
     }
     assert.deepEqual(found, [
       'server/src/cli/check.ts: writeFileSync',
+      // plan --write: the files of the plan's next deployment, inside the project.
+      'server/src/cli/plan-write.ts: rmSync',
+      'server/src/cli/plan-write.ts: mkdirSync',
+      'server/src/cli/plan-write.ts: writeFileSync',
       // --cache-dir: the kept report, in the folder the user named, and nowhere without one.
       'server/src/cli/result-cache.ts: mkdirSync',
       'server/src/cli/result-cache.ts: writeFileSync',
       'server/src/cli/result-cache.ts: renameSync',
       'server/src/cli/result-cache.ts: rmSync',
     ]);
+    const main = code(path.join(SERVER_SRC, 'cli', 'main.ts'));
+    assert.equal([...main.matchAll(/\bwriteDeploymentEdits\(/g)].length, 1, 'plan writes in one place');
+    assert.match(main, /if \(options\.write && swapPlan\.possible\) \{[^]*writeDeploymentEdits\(/);
     const cacheUse = code(path.join(SERVER_SRC, 'cli', 'check.ts'));
     assert.equal([...cacheUse.matchAll(/new ResultCache\b/g)].length, 1);
     assert.match(cacheUse, /cacheDir && !options\.fix && !options\.diff\s*\?\s*new ResultCache/);

@@ -1,7 +1,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ConfigError } from '../engine/config';
 import { describeProjects, projectModelView } from '../engine/inspect';
-import { choosePlanSetting, planSwappableChange } from '../engine/plan';
+import { buildSwapPlan, choosePlanSetting, nextDeploymentWithEdits, planMarkdown } from '../engine/plan';
+import { writeDeploymentEdits } from './plan-write';
 import { buildGraphView, toDot, toMermaid, toSvg } from '../engine/graph-view';
 import { Workspace } from '../engine/workspace';
 import { RULES, ruleByCode } from '../rules/registry';
@@ -74,13 +75,16 @@ export async function main(argv: string[], environment: CliEnvironment = { outpu
 
   program
     .command('plan')
-    .description('write the plan for changing a swappable setting on the databases that exist (Markdown)')
+    .description('the plan for changing a swappable setting on the databases that exist: edits, SQL and commands, in order (Markdown or JSON)')
     .argument('[path]', 'the project folder', '.')
     .option('--setting <name>', 'the swappable setting (default: the one that is swapped, else AUTH_USER_MODEL)')
-    .option('--to <label>', 'the model it should name, e.g. users.User')
+    .option('--to <label>', 'the model it should name, e.g. users.User (default: its value in the settings)')
+    .option('--from <label>', 'the model the databases were migrated with (default: git\'s previous value, else the setting\'s default)')
     .option('--settings <module>', 'the Django settings module to use')
     .option('--history <file>', "a database's applied migrations (showmigrations --list output)")
-    .option('--database <file>', 'a SQLite database to read the applied migrations from')
+    .option('--database <file>', 'a SQLite database to read the applied migrations from (read-only)')
+    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .option('--write', "write the edits of the next deployment (files only: never SQL, never commands)")
     .action(async (target: string, options: PlanOptions) => {
       exitCode = await plan(target, options, environment);
     });
@@ -188,13 +192,21 @@ async function graph(target: string, options: GraphOptions, environment: CliEnvi
 interface PlanOptions {
   setting?: string;
   to?: string;
+  from?: string;
   settings?: string;
   history?: string;
   database?: string;
+  format: 'markdown' | 'json';
+  write?: boolean;
 }
 
+const LABEL = /^[A-Za-z_]\w*\.[A-Za-z_]\w*$/;
+
+/** Exit code: 0 with a plan, 1 when no safe plan exists. */
 async function plan(target: string, options: PlanOptions, environment: CliEnvironment): Promise<number> {
   const { output, cwd } = environment;
+  if (options.to !== undefined && !LABEL.test(options.to)) throw new UsageError(`--to: '${options.to}' is not of the form app_label.ModelName`);
+  if (options.from !== undefined && !LABEL.test(options.from)) throw new UsageError(`--from: '${options.from}' is not of the form app_label.ModelName`);
   const { roots } = resolveTargets([target], cwd);
   const workspace = new Workspace({ roots, parser: await loadPythonParser(), overrides: selectionOf(options, cwd).overrides, env: environment.env, displayRoot: cwd });
   await workspace.prewarm();
@@ -204,9 +216,20 @@ async function plan(target: string, options: PlanOptions, environment: CliEnviro
   if (!first) throw new UsageError(`${target}: no Django project found`);
   const setting = options.setting ?? choosePlanSetting(first.project);
   if (!first.project.swappable(setting)) throw new UsageError(`--setting: '${setting}' is not a swappable setting of this project`);
-  if (options.to !== undefined && !/^[A-Za-z_]\w*\.[A-Za-z_]\w*$/.test(options.to)) throw new UsageError(`--to: '${options.to}' is not of the form app_label.ModelName`);
-  output.out(planSwappableChange(first.project, { setting, target: options.to, change: workspace.settingChange(first.project, setting) }));
-  return 0;
+  const swapPlan = buildSwapPlan(first.project, { setting, target: options.to, from: options.from, change: workspace.settingChange(first.project, setting, { removals: true }) });
+  output.out(options.format === 'json' ? JSON.stringify(swapPlan, null, 2) + '\n' : planMarkdown(swapPlan));
+  if (options.write && swapPlan.possible) {
+    const next = nextDeploymentWithEdits(swapPlan);
+    const report = (line: string) => (options.format === 'json' ? output.err(line) : output.out(line));
+    if (!next) report('djswap: no deployment left with edits to write.\n');
+    else {
+      const before = swapPlan.deployments.slice(0, next.index).filter((d) => !d.done);
+      const { written, deleted } = writeDeploymentEdits(first.config.root, next.deployment);
+      report(`djswap: wrote the edits of deployment ${next.index + 1} (${next.deployment.title}): ${[...written.map((f) => `wrote ${f}`), ...deleted.map((f) => `deleted ${f}`)].join(', ')}.\n`);
+      if (before.length > 0) report(`djswap: deploy them only after deployment ${before.map((d) => swapPlan.deployments.indexOf(d) + 1).join(', ')} ran on every database.\n`);
+    }
+  }
+  return swapPlan.possible ? 0 : 1;
 }
 
 async function inspect(target: string, options: { format: 'text' | 'json'; settings?: string }, environment: CliEnvironment): Promise<number> {

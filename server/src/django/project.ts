@@ -18,7 +18,7 @@ import { extractAppConfigs, extractClasses, swapperPrefixes, swapperSettingName,
 import { ModuleResolver, ModuleScope } from './modules';
 import { evaluateInlineSettings, evaluateSettings, type SettingAssignment, type SettingsModel, type StaticValue } from './settings';
 import { ReadLog, RecordingTree } from './reads';
-import type { Location, ParsedFile, SourceTree } from './source';
+import type { EntryKind, Location, ParsedFile, SourceTree } from './source';
 
 export type Origin = 'workspace' | 'site-packages' | 'builtin' | 'unknown';
 
@@ -1028,6 +1028,11 @@ export class DjangoProject {
   }
 
   // ---- queries -----------------------------------------------------------------------------
+
+  /** What is at `file` in the source tree (files a plan writes may not exist yet). */
+  entryKind(file: string): EntryKind | undefined {
+    return this.tree.kind(file);
+  }
 
   migrationOfFile(file: string): MigrationInfo | undefined {
     for (const m of this.migrations.values()) if (m.file === file) return m;

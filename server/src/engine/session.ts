@@ -2,7 +2,8 @@ import * as path from 'node:path';
 import type { PythonParser } from '../syntax/tree';
 import type { DjswapConfig } from './config';
 import { declarationAt, definitionAt, hoverAt, type HoverInfo, type NavigationContext } from './navigation';
-import { choosePlanSetting, planSwappableChange } from './plan';
+import { buildSwapPlan, choosePlanSetting, planMarkdown } from './plan';
+import type { SwapPlan } from '../django/swap/plan-data';
 import { buildGraphView, toSvg, type GraphView } from './graph-view';
 import type { EngineRange } from './workspace';
 import type { TextChange } from './files';
@@ -81,6 +82,11 @@ export class Session {
   close(file: string): void {
     this.generation++;
     this.workspaceFor(file)?.files.closeDocument(file);
+  }
+
+  /** A file's text as the editor has it (open buffers over the disk); undefined when missing. */
+  text(file: string): string | undefined {
+    return (this.workspaceFor(file) ?? this.workspaces[0])?.files.text(file);
   }
 
   version(file: string): number | null {
@@ -166,14 +172,15 @@ export class Session {
   }
 
   /** The plan for changing a swappable setting, for the project that holds `file` (or the first one). */
-  plan(options: { file?: string; setting?: string; target?: string }): string | undefined {
+  plan(options: { file?: string; setting?: string; target?: string; from?: string }): { plan: SwapPlan; markdown: string; root: string } | undefined {
     const result = this.current();
     const owner =
       (options.file ? result.projects.find((p) => p.project.files.has(options.file!) || !path.relative(p.config.root, options.file!).startsWith('..')) : undefined) ?? result.projects[0];
     if (!owner) return undefined;
     const setting = options.setting ?? choosePlanSetting(owner.project);
     const workspace = this.workspaceFor(owner.config.root) ?? this.workspaces[0];
-    return planSwappableChange(owner.project, { setting, target: options.target, change: workspace?.settingChange(owner.project, setting) });
+    const plan = buildSwapPlan(owner.project, { setting, target: options.target, from: options.from, change: workspace?.settingChange(owner.project, setting, { removals: true }) });
+    return { plan, markdown: planMarkdown(plan), root: owner.config.root };
   }
 
   /** The migration graph around what `file` is (a migration, an app), rendered to SVG. */

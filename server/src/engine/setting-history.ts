@@ -27,20 +27,25 @@ export class SettingHistory {
 
   constructor(private readonly parser: PythonParser) {}
 
-  changeOf(project: DjangoProject, state: SwappableState): SettingChange | undefined {
+  /**
+   * `removals`: also answer for a setting the settings no longer assign (back to its default), from
+   * the settings module's history. The plan asks; the rules keep to assignments.
+   */
+  changeOf(project: DjangoProject, state: SwappableState, options: { removals?: boolean } = {}): SettingChange | undefined {
     const assignment = state.assignment;
-    if (!assignment || state.value === undefined) return undefined;
-    const file = assignment.location.file;
+    if (state.value === undefined) return undefined;
+    const file = assignment?.location.file ?? (options.removals && state.state === 'default' ? project.settings.file : undefined);
+    if (!file) return undefined;
     const repository = this.repositoryFor(file);
     if (!repository) return undefined;
     const head = this.headOf(repository);
     const text = project.scopeOfFile(file)?.file.text ?? '';
-    const key = `${file}\0${state.setting}\0${head}\0${text.length}\0${hashText(text)}`;
-    if (!this.answers.has(key)) this.answers.set(key, this.compute(project, repository, state, file) ?? null);
+    const key = `${file}\0${state.setting}\0${assignment ? 'set' : 'unset'}\0${head}\0${text.length}\0${hashText(text)}`;
+    if (!this.answers.has(key)) this.answers.set(key, this.compute(project, repository, state, file, assignment !== undefined) ?? null);
     return this.answers.get(key) ?? undefined;
   }
 
-  private compute(project: DjangoProject, repository: GitRepository, state: SwappableState, file: string): SettingChange | undefined {
+  private compute(project: DjangoProject, repository: GitRepository, state: SwappableState, file: string, assigned: boolean): SettingChange | undefined {
     const commits = repository.commitsTouching(file);
     let changeCommit: Commit | undefined;
     let from: string | undefined;
@@ -49,8 +54,10 @@ export class SettingHistory {
     for (let i = 0; i < commits.length; i++) {
       const text = repository.show(commits[i].hash, file);
       if (text === undefined) break;
-      const value = this.valueIn(text, state.setting);
-      if (value === 'unknown') return undefined;
+      const written = this.valueIn(text, state.setting);
+      if (written === 'unknown') return undefined;
+      // Where the setting is not assigned now, older versions that do not assign it hold the same value.
+      const value = written === undefined && !assigned ? state.value : written;
       if (value !== state.value) {
         // Versions newer than this one hold the current value: the change came with commits[i - 1], or is uncommitted.
         changeCommit = i > 0 ? commits[i - 1] : undefined;

@@ -226,11 +226,11 @@ export class Workspace {
   gitConsulted = false;
 
   /** When a swappable setting took its current value, from git (undefined outside a repository). */
-  settingChange(project: DjangoProject, setting: string): SettingChange | undefined {
+  settingChange(project: DjangoProject, setting: string, options: { removals?: boolean } = {}): SettingChange | undefined {
     const state = project.swappable(setting);
     if (!state || this.env.DJSWAP_GIT === '0') return undefined;
     this.gitConsulted = true;
-    return this.settingHistory.changeOf(project, state);
+    return this.settingHistory.changeOf(project, state, options);
   }
 
   /**

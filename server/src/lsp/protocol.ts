@@ -7,6 +7,8 @@ export const COMMANDS = {
   showDocumentation: 'djswap.showDocumentation',
   fixAllInWorkspace: 'djswap.fixAllInWorkspace',
   applyFixAllInFile: 'djswap.applyFixAllInFile',
+  /** Writes the edits of the plan's next deployment (arguments: one PlanParams). */
+  applyPlanEdits: 'djswap.applyPlanEdits',
 } as const;
 
 /** Client-side commands (contributed in package.json). */
@@ -35,6 +37,14 @@ export interface PlanParams {
   uri?: string;
   setting?: string;
   target?: string;
+  from?: string;
+}
+export interface PlanResult {
+  markdown: string;
+  /** The plan as `djswap plan --format json` prints it; null without a project. */
+  plan: unknown;
+  /** The deployment whose edits `applyPlanEdits` would write. */
+  next?: { number: number; title: string; files: string[]; after: number[] };
 }
 
 /** Request: the migration graph as SVG, for "djswap: Show Migration Graph". */

@@ -43,6 +43,7 @@ import {
   type StatusParams,
 } from './protocol';
 import { describeProjects } from '../engine/inspect';
+import { planResult, planWorkspaceEdit } from './plan';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.djswap`;
 
@@ -54,6 +55,8 @@ interface ClientSupport {
   codeActionLiterals: boolean;
   showDocument: boolean;
   documentChanges: boolean;
+  /** The client can create and delete files through a WorkspaceEdit. */
+  resourceOperations: boolean;
   workspaceFolders: boolean;
   commandLinks: boolean;
 }
@@ -141,16 +144,7 @@ export class DjswapServer {
     c.onExecuteCommand((p, token) => this.guardRequest('executeCommand', null, () => this.executeCommand(p), token));
     c.onRequest(PROJECT_MODEL_REQUEST, (p: ProjectModelParams, token: CancellationToken) => this.guardRequest('projectModel', { markdown: '' }, () => this.projectModel(p), token));
     c.onRequest(MIGRATION_GRAPH_REQUEST, (p: MigrationGraphParams, token: CancellationToken) => this.guardRequest('migrationGraph', null, () => this.migrationGraph(p), token));
-    c.onRequest(PLAN_REQUEST, (p: PlanParams, token: CancellationToken) =>
-      this.guardRequest(
-        'plan',
-        { markdown: '' },
-        () => ({
-          markdown: this.session?.plan({ file: p.uri ? uriToPath(p.uri) : undefined, setting: p.setting, target: p.target }) ?? 'No Django project found.',
-        }),
-        token,
-      ),
-    );
+    c.onRequest(PLAN_REQUEST, (p: PlanParams, token: CancellationToken) => this.guardRequest('plan', { markdown: '', plan: null }, () => planResult(this.session, p), token));
     c.onShutdown(() => {
       this.disposed = true;
       if (this.scheduled) clearImmediate(this.scheduled);
@@ -167,6 +161,9 @@ export class DjswapServer {
       codeActionLiterals: capabilities.textDocument?.codeAction?.codeActionLiteralSupport !== undefined,
       showDocument: capabilities.window?.showDocument?.support === true,
       documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+      resourceOperations:
+        capabilities.workspace?.workspaceEdit?.documentChanges === true &&
+        ['create', 'delete'].every((kind) => (capabilities.workspace?.workspaceEdit?.resourceOperations ?? []).includes(kind as 'create' | 'delete')),
       workspaceFolders: capabilities.workspace?.workspaceFolders === true,
       // Only a client that registers djswap's commands can follow a command link in a hover.
       commandLinks: (params.initializationOptions as { commandLinks?: boolean } | undefined)?.commandLinks === true,
@@ -190,7 +187,7 @@ export class DjswapServer {
         codeActionProvider: this.support.codeActionLiterals
           ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: false }
           : true,
-        executeCommandProvider: { commands: [COMMANDS.showDocumentation, COMMANDS.fixAllInWorkspace, COMMANDS.applyFixAllInFile] },
+        executeCommandProvider: { commands: [COMMANDS.showDocumentation, COMMANDS.fixAllInWorkspace, COMMANDS.applyFixAllInFile, COMMANDS.applyPlanEdits] },
         hoverProvider: true,
         definitionProvider: true,
         declarationProvider: true,
@@ -485,6 +482,12 @@ export class DjswapServer {
         const fixed = session.fixAllInFile(file, { unsafe: false });
         if (fixed) await this.connection.workspace.applyEdit({ label: 'djswap: Fix all', edit: this.fileEdit(uri, session.version(file), fixed.before, fixed.after) });
         return null;
+      }
+      case COMMANDS.applyPlanEdits: {
+        const found = planWorkspaceEdit(this.session, (params.arguments?.[0] ?? {}) as PlanParams, this.support.resourceOperations);
+        if (!found) return { applied: false, files: 0 };
+        const answer = await this.connection.workspace.applyEdit({ label: 'djswap: Apply the plan\'s next deployment', edit: found.edit });
+        return { applied: answer.applied, files: found.edit.documentChanges?.length ?? 0 };
       }
       default:
         return null;

@@ -1,0 +1,14 @@
+from .base import *  # noqa: F401,F403
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "oauth2_provider",
+    "accounts",
+    "shop",
+]
+
+AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,1 @@
+# The project uses Django's own user model again.

@@ -1,0 +1,1 @@
+# The user model moved to the users app.
