@@ -24,12 +24,18 @@ export function projectModel(ctx: ServerContext, params: ProjectModelParams): Pr
   }
   const mine = file ? result.projects.filter((p) => p.project.files.has(file) || file.startsWith(p.config.root)) : result.projects;
   const projects = mine.length > 0 ? mine : result.projects;
+  // Paths are shown relative to the workspace folder of each project.
+  const folderOf = (root: string) => session.workspaceFor(root)?.roots[0] ?? root;
   const coverage: string[] = [];
   for (const p of projects) {
-    const folder = session.workspaceFor(p.config.root)?.roots[0] ?? p.config.root;
+    const folder = folderOf(p.config.root);
     const show = (f: string) => path.relative(folder, f).split(path.sep).join('/');
     for (const line of describeCoverage(p.summary.coverage, show)) coverage.push(line.startsWith('  ') ? `  - ${line.trimStart()}` : `- ${line}`);
   }
-  const model = describeProjects(projects, result.notes, 'markdown');
+  const folders = [...new Set(projects.map((p) => folderOf(p.config.root)))];
+  const model =
+    folders.length === 0
+      ? describeProjects([], result.notes, 'markdown')
+      : folders.map((folder, i) => describeProjects(projects.filter((p) => folderOf(p.config.root) === folder), i === 0 ? result.notes : [], 'markdown', folder)).join('\n');
   return { markdown: coverage.length > 0 ? `## Coverage\n\n${coverage.join('\n')}\n\n${model}` : model };
 }

@@ -48,17 +48,20 @@ export class AnalysisScheduler implements Analysis {
     const session = this.ctx.session;
     if (!session) return;
     let diagnostics: EngineDiagnostic[];
+    let status: StatusParams;
     try {
       const result = session.analyze();
       diagnostics = result.diagnostics;
-      sendStatus(this.ctx, statusOf(session, result));
+      status = statusOf(session, result);
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      sendStatus(this.ctx, { state: 'error', errors: 0, warnings: 0, infos: 0, files: 0, message: error.message });
+      status = { state: 'error', errors: 0, warnings: 0, infos: 0, files: 0, message: error.message };
       void this.ctx.connection.window.showErrorMessage(`djswap: ${error.message}`);
       diagnostics = [];
     }
+    // The diagnostics first: a status that says "ready" comes with them already sent.
     this.publish(session, diagnostics);
+    sendStatus(this.ctx, status);
   }
 
   private publish(session: Session, diagnostics: EngineDiagnostic[]): void {
