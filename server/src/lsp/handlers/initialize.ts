@@ -58,7 +58,7 @@ export function initialize(ctx: ServerContext, params: InitializeParams): Initia
 }
 
 function clientSupport(params: InitializeParams): ClientSupport {
-  const capabilities = params.capabilities;
+  const capabilities = params.capabilities ?? {};
   const options = params.initializationOptions as { commandLinks?: boolean } | undefined;
   const codeAction = capabilities.textDocument?.codeAction;
   return {
