@@ -8,7 +8,7 @@ import { LspTestClient, uriOf } from '../helpers/lsp';
  * test/fixtures/lsp/<name>/: a project whose files hold cursor markers (`$0`), and expected.snap:
  * the diagnostics published, what the language server answers at each marker (hover, definition,
  * declaration), the project model ("djswap: Show Project Model"), the settings modules it proposes
- * and the status bar's coverage. An optional lsp.json lists editor configurations to go through, one section each.
+ * and the status bar's coverage, the same with either parser. An optional lsp.json lists editor configurations to go through, one section each.
  * `UPDATE_SNAPSHOTS=1` rewrites the snapshots.
  */
 const LSP_FIXTURES = path.join(FIXTURES, 'lsp');
@@ -46,7 +46,7 @@ function takeCursors(root: string): Cursor[] {
   return cursors;
 }
 
-describe('language server fixtures (test/fixtures/lsp)', function () {
+for (const backend of ['native', 'wasm'] as const) describe(`language server fixtures (test/fixtures/lsp) [${backend}]`, function () {
   this.timeout(120_000);
   for (const name of fs.existsSync(LSP_FIXTURES) ? fs.readdirSync(LSP_FIXTURES).sort() : []) {
     const dir = path.join(LSP_FIXTURES, name);
@@ -54,7 +54,7 @@ describe('language server fixtures (test/fixtures/lsp)', function () {
 
     it(`${name}: answers what expected.snap says`, async () => {
       const root = copyToTemp(dir, 'djswap-lsp-fixture-');
-      const client = new LspTestClient({ DJSWAP_GIT: '0' });
+      const client = new LspTestClient({ DJSWAP_GIT: '0', DJSWAP_PARSER: backend });
       try {
         const cursors = takeCursors(root);
         const options = fs.existsSync(path.join(dir, 'lsp.json')) ? (JSON.parse(fs.readFileSync(path.join(dir, 'lsp.json'), 'utf8')) as { configurations?: Record<string, unknown>[] }) : {};
