@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { DidChangeConfigurationNotification, LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
   CLIENT_COMMANDS,
   COMMANDS,
@@ -14,20 +14,21 @@ import {
   type ProjectModelResult,
   type StatusParams,
 } from '../../server/src/lsp/protocol';
+import { chooseSettingsModule } from './choose-settings';
 import { showMigrationGraph } from './graph-panel';
+import { PythonInterpreters } from './python-interpreter';
+import { StatusBar } from './status';
 
 let client: LanguageClient | undefined;
-let status: vscode.StatusBarItem | undefined;
 
-/** Starts the language server over IPC; everything else happens in the server. */
+/** Starts the language server over IPC; the analysis happens in the server, this shows it. */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const output = vscode.window.createOutputChannel('djswap', { log: true });
-  status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left, 10);
-  status.name = 'djswap';
-  status.command = CLIENT_COMMANDS.showProjectModel;
-  status.text = '$(loading~spin) djswap';
-  status.tooltip = 'djswap: starting';
-  status.show();
+  const status = new StatusBar();
+  const interpreters = new PythonInterpreters(
+    () => void client?.sendNotification(DidChangeConfigurationNotification.type, { settings: null }),
+    (message) => output.info(message),
+  );
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
@@ -45,24 +46,42 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     initializationOptions: () => ({ commandLinks: true, trusted: vscode.workspace.isTrusted }),
     // Hovers link to djswap's own commands (show the migration graph).
     markdown: { isTrusted: { enabledCommands: [CLIENT_COMMANDS.showMigrationGraph] } },
+    middleware: {
+      workspace: {
+        // The Python extension's interpreter goes to the server as the folder's `python` setting.
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          await interpreters.ready;
+          return result.map((section, i) => (params.items[i]?.section === 'djswap' ? interpreters.withInterpreter(section, params.items[i].scopeUri) : section));
+        },
+      },
+    },
   };
   client = new LanguageClient('djswap', 'djswap', serverOptions, clientOptions);
+
+  // Kept by the client across restarts.
+  client.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status.update(params));
+  const restart = async () => {
+    status.starting();
+    await client?.restart();
+  };
+  const showMarkdown = async (method: string, params: ProjectModelParams | PlanParams, preview: boolean) => {
+    const result = await client?.sendRequest<ProjectModelResult>(method, params);
+    const document = await vscode.workspace.openTextDocument({ content: result?.markdown ?? 'djswap is not running.', language: 'markdown' });
+    await vscode.window.showTextDocument(document, { preview });
+  };
+  const activeUri = () => vscode.window.activeTextEditor?.document.uri.toString();
 
   context.subscriptions.push(
     output,
     status,
-    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
-      await client?.restart();
-      listenForStatus();
-    }),
-    vscode.commands.registerCommand(CLIENT_COMMANDS.restartServer, async () => {
-      await client?.restart();
-      listenForStatus();
-    }),
+    interpreters,
+    vscode.workspace.onDidGrantWorkspaceTrust(restart),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.restartServer, restart),
     vscode.commands.registerCommand(CLIENT_COMMANDS.showOutput, () => output.show(true)),
     vscode.commands.registerCommand(CLIENT_COMMANDS.planSwappableChange, async () => {
-      const uri = vscode.window.activeTextEditor?.document.uri.toString();
-      const params: PlanParams = { uri };
+      const params: PlanParams = { uri: activeUri() };
       const result = await client?.sendRequest<PlanResult>(PLAN_REQUEST, params);
       const document = await vscode.workspace.openTextDocument({ content: result?.markdown ?? 'djswap is not running.', language: 'markdown' });
       await vscode.window.showTextDocument(document, { preview: false });
@@ -76,51 +95,26 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         if (choice === action) await vscode.commands.executeCommand(COMMANDS.applyPlanEdits, params);
       });
     }),
+    vscode.commands.registerCommand(CLIENT_COMMANDS.showProjectModel, () => showMarkdown(PROJECT_MODEL_REQUEST, { uri: activeUri() }, true)),
     vscode.commands.registerCommand(CLIENT_COMMANDS.showMigrationGraph, async (args?: MigrationGraphParams) => {
       if (client) await showMigrationGraph(client, args);
     }),
-    vscode.commands.registerCommand(CLIENT_COMMANDS.showProjectModel, async () => {
-      const uri = vscode.window.activeTextEditor?.document.uri.toString();
-      const result = await client?.sendRequest<ProjectModelResult>(PROJECT_MODEL_REQUEST, { uri } satisfies ProjectModelParams);
-      const document = await vscode.workspace.openTextDocument({ content: result?.markdown ?? 'djswap is not running.', language: 'markdown' });
-      await vscode.window.showTextDocument(document, { preview: true });
+    vscode.commands.registerCommand(CLIENT_COMMANDS.chooseSettingsModule, async () => {
+      if (!client) return undefined;
+      try {
+        return await chooseSettingsModule(client);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`djswap: the settings module could not be set: ${error instanceof Error ? error.message : String(error)}`);
+        return undefined;
+      }
     }),
   );
   try {
     await client.start();
   } catch (error) {
     // The client shows its own message; the status bar must not keep spinning.
-    status.text = '$(error) djswap';
-    status.tooltip = `djswap: the language server did not start (${error instanceof Error ? error.message : String(error)}). Click for the output.`;
-    status.command = CLIENT_COMMANDS.showOutput;
-    return;
+    status.failed(error instanceof Error ? error.message : String(error));
   }
-  listenForStatus();
-}
-
-function listenForStatus(): void {
-  if (status) status.command = CLIENT_COMMANDS.showProjectModel;
-  client?.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => {
-    if (!status) return;
-    const problems = params.errors + params.warnings + params.infos;
-    switch (params.state) {
-      case 'indexing':
-        status.text = '$(loading~spin) djswap: indexing';
-        status.tooltip = 'djswap: indexing the Django project';
-        break;
-      case 'no-project':
-        status.text = '$(circle-slash) djswap';
-        status.tooltip = 'djswap: no Django project found (manage.py, [tool.djswap] settings, DJANGO_SETTINGS_MODULE or settings.py)';
-        break;
-      case 'error':
-        status.text = '$(error) djswap';
-        status.tooltip = `djswap: ${params.message ?? 'configuration error'}`;
-        break;
-      default:
-        status.text = `${params.errors > 0 ? '$(error)' : params.warnings > 0 ? '$(warning)' : '$(check)'} djswap ${params.settings ?? ''}`.trimEnd();
-        status.tooltip = `djswap: ${params.settings ?? ''} — ${problems} swappable-model problem${problems === 1 ? '' : 's'} (${params.errors} errors, ${params.warnings} warnings) in ${params.files} files. Click to show the project model.`;
-    }
-  });
 }
 
 export function deactivate(): Thenable<void> | undefined {

@@ -6,17 +6,20 @@
 // 2. Looks at the page as a user does, on one copy of examples/mysite: the squiggle under "auth.User",
 //    its hover, the quick-fix menu, the Problems panel row, the status bar, djswap's hover on
 //    swappable_dependency. Screenshots go to test-results/e2e/.
+//    On a copy of test/fixtures/lsp/choose-settings (no manage.py): the status bar's warning, the
+//    "Choose Settings Module" quick pick it opens, the module written to .vscode/settings.json, the
+//    status bar naming it and its tooltip listing the app djswap could not read.
 // 3. Runs the extension-host suite (out/test/e2e/suite) on another copy, through the `payload` URL
 //    parameter, and waits, with a deadline, for the result file the suite writes.
 //
 //   node scripts/e2e/code-server.mjs [--vsix FILE]     (run.mjs builds the VSIX and calls this)
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CODE_SERVER_BIN, EXPECTED_TABLE, REPO, RESULTS, RUNNER_EXTENSION, SUITE_INDEX, VSIX, copyExample, ensureDir, freePort, log, run, startGroup, waitFor } from './lib.mjs';
+import { CHROMIUM, CODE_SERVER_BIN, EXPECTED_TABLE, FAKE_PYTHON_EXTENSION, REPO, RESULTS, RUNNER_EXTENSION, SUITE_INDEX, VSIX, copyExample, copyFixture, ensureDir, freePort, log, run, startGroup, waitFor } from './lib.mjs';
 import { checkSuiteResult } from './suite-result.mjs';
 
 const SUITE_TIMEOUT_MS = Number(process.env.DJSWAP_E2E_SUITE_TIMEOUT_MS) || 10 * 60_000;
@@ -56,6 +59,7 @@ export async function runCodeServerHost({ vsix = VSIX } = {}) {
   };
   const common = ['--config', config, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
   const ui = copyExample('ui');
+  const choose = copyFixture('choose-settings', 'choose');
   const suite = copyExample('suite');
   let server;
   let browser;
@@ -89,11 +93,13 @@ export async function runCodeServerHost({ vsix = VSIX } = {}) {
     context.on('console', (message) => browserLog.write(`[${message.type()}] ${message.text()}\n`));
 
     await step(failures, 'what a user sees (squiggle, hovers, quick fix, Problems panel, status bar)', () => checkUserView(context, base, ui.folder));
+    await step(failures, 'no settings found: the status bar warning, Choose Settings Module, the coverage tooltip', () => checkSettingsChoice(context, base, choose.folder));
     await step(failures, 'the extension-host suite', () => runSuite(context, base, port, suite.folder, resultFile, holdFile, dirs.extensions, died));
   } finally {
     await browser?.close().catch(() => {});
     await server?.stop();
     ui.remove();
+    choose.remove();
     suite.remove();
     rmSync(home, { recursive: true, force: true });
   }
@@ -243,10 +249,67 @@ async function checkUserView(context, base, folder) {
   return problems;
 }
 
+/**
+ * A folder where djswap finds no project: its status bar item is a warning; clicking it offers the
+ * settings modules of the folder; the one chosen goes to .vscode/settings.json, the status bar names
+ * it, and its tooltip says which installed app could not be read.
+ */
+async function checkSettingsChoice(context, base, folder) {
+  const problems = [];
+  const page = await openWorkbench(context, `${base}/?folder=${encodeURIComponent(folder)}`);
+  try {
+    // No manage.py here: a Python file activates the extension.
+    await quickOpen(page, 'shop/models.py');
+    const warning = page.locator('.statusbar-item', { hasText: 'djswap: no settings' }).first();
+    await warning.waitFor({ timeout: UI_TIMEOUT_MS });
+    if (!(await warning.evaluate((element) => element.classList.contains('warning-kind')))) problems.push('the "djswap: no settings" status bar item is not shown as a warning');
+    await screenshot(page, '6-status-no-settings.png');
+
+    await warning.click();
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT_MS });
+    const rows = page.locator('.quick-input-widget .monaco-list-row');
+    await rows.filter({ hasText: 'config.settings.dev' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+    const listed = (await rows.allInnerTexts()).join('\n');
+    for (const module of ['config.settings.base', 'config.settings.dev', 'Enter a module name']) {
+      if (!listed.includes(module)) problems.push(`the quick pick does not offer ${module}: ${JSON.stringify(listed)}`);
+    }
+    await screenshot(page, '7-choose-settings-module.png');
+    await input.fill('config.settings.dev');
+    await page.keyboard.press('Enter');
+
+    const settingsFile = join(folder, '.vscode', 'settings.json');
+    await waitFor('djswap.settingsModule in .vscode/settings.json', () => existsSync(settingsFile) && JSON.parse(readFileSync(settingsFile, 'utf8'))['djswap.settingsModule'] === 'config.settings.dev', { timeoutMs: UI_TIMEOUT_MS }).catch((error) =>
+      problems.push(`${error.message}: ${existsSync(settingsFile) ? readFileSync(settingsFile, 'utf8') : 'no such file'}`),
+    );
+    const chosen = page.locator('.statusbar-item', { hasText: 'djswap config.settings.dev' }).first();
+    await chosen.waitFor({ timeout: UI_TIMEOUT_MS });
+    if (await chosen.evaluate((element) => element.classList.contains('warning-kind'))) problems.push('the status bar item is still a warning once the settings are chosen');
+
+    // The tooltip: the settings in force and the installed app djswap could not read.
+    await chosen.hover();
+    const tooltip = page.locator('.monaco-hover:visible', { hasText: 'Apps not readable' }).first();
+    await tooltip.waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => problems.push('the status bar tooltip does not list the apps not readable'));
+    const text = (await tooltip.innerText().catch(() => '')).replace(/\s+/g, ' ');
+    for (const expected of ['config.settings.dev', 'payments', 'Choose Settings Module']) {
+      if (!text.includes(expected)) problems.push(`the status bar tooltip does not mention ${expected}: ${JSON.stringify(text)}`);
+    }
+    await screenshot(page, '8-status-coverage-tooltip.png');
+  } catch (error) {
+    await screenshot(page, 'failure-choose-settings.png').catch(() => {});
+    throw error;
+  } finally {
+    await page.close();
+  }
+  return problems;
+}
+
 async function runSuite(context, base, port, folder, resultFile, holdFile, extensionsDir, serverDied) {
   const remote = (path) => `vscode-remote://127.0.0.1:${port}${path}`;
   const payload = [
     ['extensionDevelopmentPath', remote(RUNNER_EXTENSION)],
+    // The Python extension's API, answered by a stand-in the suite drives.
+    ['extensionDevelopmentPath', remote(FAKE_PYTHON_EXTENSION)],
     ['extensionTestsPath', remote(SUITE_INDEX)],
   ];
   const url = `${base}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;

@@ -1,6 +1,6 @@
 // Shared pieces of the end-to-end harness: paths, commands, deadlines, ports, process groups.
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,8 @@ export const VSIX = join(RESULTS, 'djswap-e2e.vsix');
 export const SUITE_INDEX = join(REPO, 'out', 'test', 'e2e', 'suite', 'index.js');
 /** The empty development extension VS Code needs to run extension tests (djswap comes from the VSIX). */
 export const RUNNER_EXTENSION = join(REPO, 'test', 'e2e', 'runner-extension');
+/** A stand-in for the Python extension (ms-python.python), loaded beside the runner: the suite sets its interpreter. */
+export const FAKE_PYTHON_EXTENSION = join(REPO, 'test', 'e2e', 'fake-python-extension');
 /** The expected-diagnostics table shared by every host. */
 export const EXPECTED_TABLE = join(REPO, 'out', 'test', 'e2e', 'suite', 'expected.js');
 
@@ -42,6 +44,25 @@ export function copyExample(label) {
   const target = join(parent, 'mysite');
   cpSync(EXAMPLE, target, { recursive: true });
   return { parent, folder: target, remove: () => rmSync(parent, { recursive: true, force: true }) };
+}
+
+/**
+ * A copy of a project of test/fixtures/lsp in a fresh temp folder, its cursor markers (`$0`) removed.
+ */
+export function copyFixture(name, label) {
+  const parent = mkdtempSync(join(tmpdir(), `djswap-e2e-${label}-`));
+  const target = join(parent, name);
+  cpSync(join(REPO, 'test', 'fixtures', 'lsp', name), target, { recursive: true });
+  for (const file of filesUnder(target)) {
+    if (!file.endsWith('.py')) continue;
+    const text = readFileSync(file, 'utf8');
+    if (text.includes('$0')) writeFileSync(file, text.split('$0').join(''));
+  }
+  return { parent, folder: target, remove: () => rmSync(parent, { recursive: true, force: true }) };
+}
+
+function filesUnder(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]));
 }
 
 /**

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { downloadAndUnzipVSCode, resolveCliArgsFromVSCodeExecutablePath, runTests } from '@vscode/test-electron';
-import { CACHE, REPO, RESULTS, RUNNER_EXTENSION, SUITE_INDEX, VSIX, copyExample, ensureDir, log } from './lib.mjs';
+import { CACHE, FAKE_PYTHON_EXTENSION, REPO, RESULTS, RUNNER_EXTENSION, SUITE_INDEX, VSIX, copyExample, ensureDir, log } from './lib.mjs';
 import { checkSuiteResult } from './suite-result.mjs';
 
 const version = process.env.DJSWAP_E2E_VSCODE_VERSION || 'stable';
@@ -44,7 +44,7 @@ async function main() {
     try {
       await runTests({
         vscodeExecutablePath,
-        extensionDevelopmentPath: RUNNER_EXTENSION,
+        extensionDevelopmentPath: [RUNNER_EXTENSION, FAKE_PYTHON_EXTENSION],
         extensionTestsPath: SUITE_INDEX,
         launchArgs: [project.folder, ...profile, '--disable-telemetry'],
         extensionTestsEnv: { DJSWAP_E2E_RESULT: resultFile },

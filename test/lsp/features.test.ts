@@ -38,12 +38,6 @@ describe('language server features', function () {
       range: unknown;
     } | null;
 
-  const locations = async (method: string, rel: string, needle: string, shift = 0) =>
-    (await client.connection.sendRequest(method, { textDocument: { uri: uriOf(file(rel)) }, position: positionOf(file(rel), needle, shift) })) as {
-      uri: string;
-      range: { start: { line: number; character: number } };
-    }[];
-
   it('publishes every deliberate mistake of the example project, on every file', async () => {
     const expected: [string, string, number][] = [
       ['blog/models.py', 'SWP101', 15],
@@ -55,57 +49,6 @@ describe('language server features', function () {
       const diagnostics = await client.waitFor(`${code} on ${rel}`, () => client.diagnosticsOf(file(rel)));
       assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]), [[code, line]], rel);
     }
-  });
-
-  it('hover on swappable_dependency(settings.AUTH_USER_MODEL) names the migration it resolves to', async () => {
-    const result = await hover('blog/migrations/0001_initial.py', 'swappable_dependency', 3);
-    assert.equal(result?.contents.kind, 'markdown');
-    const text = result!.contents.value;
-    assert.match(text, /\*\*swappable_dependency\(AUTH_USER_MODEL\)\*\*/);
-    assert.match(text, /`AUTH_USER_MODEL` is `accounts\.User` — set in \[mysite\/settings\.py:89\]\(file:\/\/.*mysite\/settings\.py#L89\)/);
-    assert.match(text, /resolves to `\("accounts", "__first__"\)`: \*\*\[accounts\/migrations\/0001_initial\.py\]\(file:\/\/.*accounts\/migrations\/0001_initial\.py#L\d+\)\*\* \(`accounts\.0001_initial`\)/);
-    assert.match(text, /That migration creates `accounts\.User`\./);
-  });
-
-  it('hover on settings.AUTH_USER_MODEL names the model, swapped, and where', async () => {
-    const text = (await hover('blog/models.py', 'settings.AUTH_USER_MODEL', 12))!.contents.value;
-    assert.match(text, /^\*\*AUTH_USER_MODEL\*\* → `accounts\.User` — set in \[mysite\/settings\.py:89\]/);
-    assert.match(text, /Model \[`accounts\.User`\]\(file:\/\/.*accounts\/models\.py#L5\) replaces the default `auth\.User`\./);
-  });
-
-  it("hover on the setting's assignment explains why it must not change mid-project", async () => {
-    const text = (await hover('mysite/settings.py', 'AUTH_USER_MODEL', 2))!.contents.value;
-    assert.match(text, /^\*\*AUTH_USER_MODEL\*\* — a swappable setting declared by Django \(django\.contrib\.auth\)\. Default `auth\.User`/);
-    assert.match(text, /created by \[accounts\/migrations\/0001_initial\.py\]/);
-    assert.match(text, /(\d+) migrations depend on it through `swappable_dependency`/);
-    assert.match(text, /InconsistentMigrationHistory/);
-  });
-
-  it('hover on a dependency tuple names the migration and what it creates', async () => {
-    const text = (await hover('blog/migrations/0002_assign_orphan_posts.py', '("blog", "0001_initial")', 3))!.contents.value;
-    assert.match(text, /^\*\*dependencies\*\*: \[blog\/migrations\/0001_initial\.py\]\(file:.*\) — creates `blog\.Tag`, `blog\.Post`, `blog\.Comment`\.$/);
-  });
-
-  it("hover on a finding adds the rule's explanation", async () => {
-    const text = (await hover('blog/models.py', '"auth.User"', 2))!.contents.value;
-    assert.match(text, /\*\*SWP101 hard-coded-swappable-reference\*\* — /);
-    assert.match(text, /\[Documentation\]\(https:\/\/github\.com\/djswap\/djswap\/blob\/main\/docs\/rules\/SWP101\.md\)/);
-  });
-
-  it('go to definition: settings.AUTH_USER_MODEL → the model class; swappable dependency and tuples → migration files', async () => {
-    const toModel = await locations('textDocument/definition', 'blog/models.py', 'settings.AUTH_USER_MODEL', 12);
-    assert.deepEqual(toModel.map((l) => [path.relative(root, new URL(l.uri).pathname), l.range.start.line]), [['accounts/models.py', 4]]);
-    const toFirst = await locations('textDocument/definition', 'blog/migrations/0001_initial.py', 'swappable_dependency', 3);
-    assert.deepEqual(toFirst.map((l) => path.relative(root, new URL(l.uri).pathname)), ['accounts/migrations/0001_initial.py']);
-    const toTuple = await locations('textDocument/definition', 'blog/migrations/0002_assign_orphan_posts.py', '("blog", "0001_initial")', 3);
-    assert.deepEqual(toTuple.map((l) => path.relative(root, new URL(l.uri).pathname)), ['blog/migrations/0001_initial.py']);
-    const labelToModel = await locations('textDocument/definition', 'blog/models.py', '"auth.User"', 2);
-    assert.deepEqual(labelToModel, [], 'auth.User is not in the workspace');
-  });
-
-  it('go to declaration: settings.AUTH_USER_MODEL → its assignment in settings', async () => {
-    const result = await locations('textDocument/declaration', 'blog/models.py', 'settings.AUTH_USER_MODEL', 12);
-    assert.deepEqual(result.map((l) => [path.relative(root, new URL(l.uri).pathname), l.range.start.line]), [['mysite/settings.py', 88]]);
   });
 
   it('editing the settings re-checks models and migrations in other files', async () => {

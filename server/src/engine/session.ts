@@ -10,6 +10,10 @@ import type { TextChange } from './files';
 import { fixToFixpoint, type FixRun } from './fixes';
 import type { FileSystem } from './fs';
 import { Workspace, type AnalysisResult } from './workspace';
+import { ConfigError } from './config';
+import { scanWorkspace } from './discovery';
+import { settingsCandidates, type SettingsCandidate } from './settings-candidates';
+import { isDiscoveryFile } from './watch';
 
 export interface FolderOptions {
   root: string;
@@ -199,6 +203,27 @@ export class Session {
     return { view, svg: await toSvg(view) };
   }
 
+  /**
+   * Settings modules the user may choose, per workspace folder: those the projects use and name,
+   * then the settings files of the folder. A broken configuration still lets the files be proposed.
+   */
+  settingsCandidates(): SettingsCandidate[] {
+    let projects: AnalysisResult['projects'] = [];
+    try {
+      projects = this.current().projects;
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+    }
+    const out: SettingsCandidate[] = [];
+    for (const workspace of this.workspaces) {
+      const root = workspace.roots[0];
+      const coverage = projects.filter((p) => this.workspaceFor(p.config.root) === workspace).map((p) => p.summary.coverage);
+      const show = (file: string) => path.relative(root, file).split(path.sep).join('/');
+      for (const candidate of settingsCandidates(scanWorkspace(workspace.fs, root), coverage, show)) out.push(candidate);
+    }
+    return out;
+  }
+
   private targets(list: { file: string; span: { start: number; end: number } }[]): SessionTarget[] {
     const out: SessionTarget[] = [];
     for (const t of list) {
@@ -236,7 +261,3 @@ function scratch(workspace: Workspace, work: () => FixRun): FixRun {
   return run;
 }
 
-function isDiscoveryFile(file: string): boolean {
-  const base = path.basename(file);
-  return base === 'manage.py' || base === 'pyproject.toml';
-}

@@ -36,3 +36,17 @@ export function isSuppressed(suppressions: Map<number, LineSuppression>, line: n
   if (!entry) return false;
   return entry === 'all' || entry.has(code);
 }
+
+/**
+ * The edit that silences `code` on one line, in columns of that line: the code joins an existing
+ * `# djswap: ignore[...]` list, or a `# noqa:` list that already names djswap codes (the first
+ * comment found wins, so a second one would be ignored); else `  # djswap: ignore[CODE]` ends the line.
+ */
+export function suppressionEdit(lineText: string, code: string): { start: number; end: number; newText: string } {
+  const djswap = /#\s*djswap:\s*ignore\[([^\]]*)\]/i.exec(lineText);
+  const noqa = DJSWAP.test(lineText) ? null : NOQA.exec(lineText);
+  const list = djswap ? { at: djswap.index + djswap[0].indexOf('[') + 1, codes: djswap[1] } : noqa && /SWP\d/i.test(noqa[1]) ? { at: noqa.index + noqa[0].length - noqa[1].length, codes: noqa[1] } : undefined;
+  if (!list) return { start: lineText.length, end: lineText.length, newText: `  # djswap: ignore[${code}]` };
+  const codes = list.codes.split(/[\s,]+/).filter(Boolean);
+  return { start: list.at, end: list.at + list.codes.length, newText: [...codes, code].join(', ') };
+}

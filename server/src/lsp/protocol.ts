@@ -19,6 +19,7 @@ export const CLIENT_COMMANDS = {
   showOutput: 'djswap.showOutput',
   planSwappableChange: 'djswap.planSwappableChange',
   showMigrationGraph: 'djswap.showMigrationGraph',
+  chooseSettingsModule: 'djswap.chooseSettingsModule',
 } as const;
 
 /** Request: the project model as text, for "djswap: Show Project Model". */
@@ -63,6 +64,20 @@ export interface MigrationGraphResult {
   nodes: { key: string; uri?: string; line?: number; problems: string[] }[];
 }
 
+/** Request: settings modules to choose from, for "djswap: Choose Settings Module". */
+export const SETTINGS_CANDIDATES_REQUEST = 'djswap/settingsCandidates';
+export interface SettingsCandidatesResult {
+  candidates: {
+    module: string;
+    /** The workspace folder whose `djswap.settingsModule` it goes into. */
+    folderUri: string;
+    fileUri?: string;
+    /** In use, named by a project besides the one in use, or a settings file of the workspace. */
+    origin: 'in-use' | 'named' | 'file';
+    detail: string;
+  }[];
+}
+
 /** Notification from the server: what the status bar shows. */
 export const STATUS_NOTIFICATION = 'djswap/status';
 export interface StatusParams {
@@ -74,6 +89,38 @@ export interface StatusParams {
   infos: number;
   files: number;
   message?: string;
+  /** What each project could be checked on, and what not (state "ready"). */
+  projects?: ProjectCoverageStatus[];
+}
+
+/** A project's coverage, as the status bar shows it. */
+export interface ProjectCoverageStatus {
+  /** The project's folder, relative to its workspace folder ("." for the folder itself). */
+  root: string;
+  settingsModule?: string;
+  /** How the settings module was chosen. */
+  settingsReason?: string;
+  apps: number;
+  models: number;
+  migrations: number;
+  /** INSTALLED_APPS entries whose code could not be read. */
+  appsUnread: string[];
+  appsIncomplete: boolean;
+  unknownSettings: { name: string; reason: string }[];
+  /** Errors and warnings held back because a premise is unknown. */
+  unverified: { code: string; reason: string; count: number }[];
+  /** Why nothing could be checked, when nothing could. */
+  blind?: string;
+}
+
+/** What a fix-all code action carries in `data`: codeAction/resolve computes its edit from it alone. */
+export interface FixAllActionData {
+  fixAll: {
+    uri: string;
+    /** Only these rules ("Fix all SWP101 in this file"); every rule when absent. */
+    codes?: string[];
+    unsafe: boolean;
+  };
 }
 
 /** What a diagnostic carries in `data`, so a code action needs no server state. */

@@ -163,7 +163,8 @@ export function isCodeAction(item: vscode.CodeAction | vscode.Command): item is 
   return typeof (item as vscode.Command).command !== 'string';
 }
 
+/** The code actions at a range, resolved as VS Code resolves the one a user picks (fix-all edits come from codeAction/resolve). */
 export async function codeActions(uri: vscode.Uri, range: vscode.Range, kind?: string): Promise<vscode.CodeAction[]> {
-  const items = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, kind);
+  const items = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', uri, range, kind, 100);
   return (items ?? []).filter(isCodeAction);
 }

@@ -1,10 +1,16 @@
 import * as path from 'node:path';
 import type { TextDocumentEdit, WorkspaceEdit, CreateFile, DeleteFile } from 'vscode-languageserver/node';
-import { nextDeploymentWithEdits, type SwapPlan } from '../django/swap/plan-data';
-import type { Session } from '../engine/session';
-import { LineIndex } from '../syntax/text';
-import { pathToUri, uriToPath } from './convert';
-import type { PlanParams, PlanResult } from './protocol';
+import { nextDeploymentWithEdits, type SwapPlan } from '../../django/swap/plan-data';
+import type { Session } from '../../engine/session';
+import { LineIndex } from '../../syntax/text';
+import { pathToUri, uriToPath } from '../convert';
+import type { PlanParams, PlanResult } from '../protocol';
+import type { ServerContext } from '../context';
+
+/** `djswap/planSwappableChange`: the plan's Markdown, the data, and what applying would write. */
+export function plan(ctx: ServerContext, params: PlanParams): PlanResult {
+  return planResult(ctx.session, params ?? {});
+}
 
 /** The plan request's answer: the Markdown to show, the data, and what applying would write. */
 export function planResult(session: Session | undefined, params: PlanParams): PlanResult {
