@@ -373,7 +373,11 @@ class Discovery {
     }
     // The repository's packages are importable when a project beside them runs (an editable install).
     sourceRoots.push(repository);
-    const sitePackages = unique([...this.environmentOf(root, options), ...options.sitePackages.map((p) => path.resolve(root, p))]);
+    const configuredSites = options.sitePackages.map((p) => path.resolve(root, p));
+    // A folder holding the project is not where its packages are installed: every file would be "installed".
+    const holdsProject = configuredSites.filter((site) => within(root, site));
+    if (holdsProject.length > 0) this.notes.push(`${this.show(root)}: site-packages ${holdsProject.map((site) => code(this.show(site))).join(', ')} holds the project itself; ignored`);
+    const sitePackages = unique([...this.environmentOf(root, options), ...configuredSites.filter((site) => !within(root, site))]);
     const testHarness =
       ['pytest', 'tox', 'script', 'shell'].includes(found.settingsSource) ||
       (found.settingsModule !== undefined && TEST_MODULE.test(found.settingsModule)) ||
