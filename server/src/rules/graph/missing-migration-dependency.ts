@@ -11,13 +11,12 @@ export const missingMigrationDependency: Rule = {
   fix: 'none',
   docs: {
     whatItDoes: `Flags an entry of a migration's \`dependencies\` that names a migration the graph does not have: a
-typo, a migration deleted or renamed, an app that is not installed, or a squashed migration's replaced
+typo, a migration deleted or renamed, or a squashed migration's replaced
 migrations removed too early. When an installed app's label is only guessed (djswap cannot read the app), a
 dependency on a label that matches no installed app is not reported: the unread app may have that label.`,
     whyIsThisBad: `Django checks every edge before it runs anything: \`migrate\` and \`makemigrations\` fail with
 \`NodeNotFoundError: Migration blog.0002_post_slug dependencies reference nonexistent parent node ('blog',
-'0001_inital')\`, or, for \`("catalog", "__first__")\` when no installed app has the label \`catalog\`, with
-\`ValueError: Dependency on unknown app: catalog\`.`,
+'0001_inital')\`. (A \`__first__\` dependency on an app that is not installed is SWP305.)`,
     example: `dependencies = [
     ("blog", "0001_inital"),
 ]`,
@@ -31,23 +30,13 @@ dependency on a label that matches no installed app is not reported: the unread 
     const { project } = context;
     const findings: Finding[] = [];
     for (const problem of project.graph.problems) {
-      const unknownApp = problem.kind === 'unmigrated-dependency' && problem.reason === 'unknown-app' && problem.via === 'dependency';
-      if (problem.kind !== 'missing-parent' && !unknownApp) continue;
+      if (problem.kind !== 'missing-parent') continue;
       const origin = project.migrations.get(problem.origin);
       if (!origin?.file || origin.origin !== 'workspace') continue;
-      const entry = origin.dependencies?.entries[problem.index];
-      // A swappable setting naming an app that is not installed stops Django before the graph
-      // (ImproperlyConfigured at setup): the setting's finding says it.
-      if (unknownApp && entry && (entry.kind === 'swappable' || entry.kind === 'swapper')) continue;
-      const app = problem.kind === 'missing-parent' ? splitKey(problem.missing)[0] : problem.app;
+      const app = splitKey(problem.missing)[0];
       const uncertainty = project.labelUncertainty(app);
-      let message: string;
-      if (problem.kind === 'missing-parent') {
-        const hint = hintFor(project, app, splitKey(problem.missing)[1]);
-        message = `Django fails with \`NodeNotFoundError: ${problem.message}\`${hint}${hint.endsWith('?') ? '' : '.'}`;
-      } else {
-        message = `Django fails with \`ValueError: ${problem.message}\`${uncertainty ? ` — \`${app}\` matches no installed app, ${uncertainty}` : `: no installed app has the label \`${app}\``}.`;
-      }
+      const hint = hintFor(project, app, splitKey(problem.missing)[1]);
+      const message = `Django fails with \`NodeNotFoundError: ${problem.message}\`${hint}${hint.endsWith('?') ? '' : '.'}`;
       findings.push({
         file: origin.file,
         span: dependencySpan(origin, problem.index),

@@ -11,11 +11,12 @@ export const unmigratedDependencyTarget: Rule = {
   docs: {
     whatItDoes: `Flags a swappable setting whose model lives in an app without a migrations package (a missing
 \`migrations/__init__.py\` counts: Django then treats the folder as a namespace package and the app as
-unmigrated), and a \`__first__\`, \`__latest__\` or swappable dependency on an app whose migrations package is
-empty. A dependency on an installed app without migrations is information: Django drops it without a word. (A
-dependency on an app that is not installed is SWP301.)`,
-    whyIsThisBad: `For an app whose migrations package holds no migration, Django fails with \`ValueError: Dependency on
-app with no migrations: catalog\`. For an app without a migrations package it says nothing: the loader drops the
+unmigrated), and a \`__first__\` or \`__latest__\` dependency on an app that is not installed or whose migrations
+package is empty. A dependency on an installed app without a migrations package is not reported: Django drops it
+without a word and creates that app's tables itself.`,
+    whyIsThisBad: `For an app that is not installed, Django fails with \`ValueError: Dependency on unknown app: catalog\`;
+for an app whose migrations package holds no migration, with \`ValueError: Dependency on app with no migrations:
+catalog\`. For an app without a migrations package it says nothing: the loader drops the
 dependency (\`MigrationLoader.check_key\`), \`migrate\` never creates the app's tables, and the first query fails
 with \`OperationalError: no such table: users_user\` — while admin's and your apps' tables hold foreign keys to it.
 Under test settings (found through pytest, tox or a test script) the test runner migrates with \`run_syncdb=True\`
@@ -34,12 +35,10 @@ empty file first).`,
   check(context) {
     const { project } = context;
     const findings: Finding[] = [];
-    const coveredApps = new Set<string>();
     const harness = project.config.testHarness;
     for (const state of project.swappables) {
       if (!state.inUse || !state.targetApp || state.targetApp.migrations !== 'none' || !state.assignment) continue;
       const app = state.targetApp;
-      coveredApps.add(app.label);
       const dependents: string[] = [];
       for (const problem of project.graph.problems) {
         if (problem.kind === 'unmigrated-dependency' && problem.app === app.label) dependents.push(problem.origin);
@@ -64,22 +63,25 @@ empty file first).`,
     }
     for (const problem of project.graph.problems) {
       if (problem.kind !== 'unmigrated-dependency' || problem.via !== 'dependency') continue;
-      // An app that is not installed is SWP301's (Django's ValueError "Dependency on unknown app").
-      if (problem.reason === 'unknown-app') continue;
-      if (problem.reason === 'unmigrated' && coveredApps.has(problem.app)) continue;
+      // Django drops a dependency on an installed app without a migrations package (MigrationLoader.check_key)
+      // and creates that app's tables itself: nothing fails, nothing to report.
+      if (problem.reason === 'unmigrated') continue;
       const origin = project.migrations.get(problem.origin);
       if (!origin?.file || origin.origin !== 'workspace') continue;
       const entry = origin.dependencies?.entries[problem.index];
-      const written = entry?.kind === 'key' ? `("${entry.app}", "${entry.name}")` : entry ? 'this swappable dependency' : 'a dependency';
+      // A swappable setting naming an app that is not installed stops Django before the graph
+      // (ImproperlyConfigured at setup): the setting's finding says it.
+      if (problem.reason === 'unknown-app' && entry && (entry.kind === 'swappable' || entry.kind === 'swapper')) continue;
+      const uncertainty = problem.reason === 'unknown-app' ? project.labelUncertainty(problem.app) : undefined;
       findings.push({
         file: origin.file,
         span: dependencySpan(origin, problem.index),
-        // Django is silent about an unmigrated app: the dependency is dropped (MigrationLoader.check_key).
-        severity: problem.reason === 'unmigrated' ? 'information' : 'error',
+        severity: 'error',
         message:
-          problem.reason === 'unmigrated'
-            ? `${written} points at \`${problem.app}\`, an installed app without migrations: Django drops the dependency silently, so it orders nothing, and \`migrate\` does not create the tables of \`${problem.app}\` (only \`migrate --run-syncdb\` and the test runner do).`
+          problem.reason === 'unknown-app'
+            ? `Django fails with \`ValueError: ${problem.message}\`${uncertainty ? ` — \`${problem.app}\` matches no installed app, ${uncertainty}` : `: no installed app has the label \`${problem.app}\``}.`
             : `Django fails with \`ValueError: ${problem.message}\`.`,
+        unverified: uncertainty ? `\`${problem.app}\` matches no installed app, ${uncertainty}` : undefined,
       });
     }
     return findings;

@@ -211,10 +211,14 @@ function missingSwappableDependencies(
     }
     out.push({
       file: file.path,
-      span: fixed?.span ?? field?.relation.span ?? relations[0]?.relation?.span ?? classSpan(migration),
+      // A dependency that is absent sits on the migration that lacks it, as a missing run_before does.
+      span: fixed?.span ?? classSpan(migration),
       severity,
       message: `\`${migration.key}\` points at ${namedSetting(context, state)}, now \`${state.value}\`, but ${fixed?.kind === 'key' ? `depends on the fixed \`${keyOf(fixed.app, fixed.name)}\`` : 'declares no swappable dependency'}: ${consequence}. Use \`${advice}\`.`,
-      related: settingRelated(state),
+      related: [
+        ...(fixed ? [] : (field ?? relations[0]) ? [{ file: file.path, span: (field ?? relations[0]).relation!.span, message: `the relation to ${namedSetting(context, state)}` }] : []),
+        ...settingRelated(state),
+      ],
       fix,
       unverified: unverifiedOrder(relations) ?? unknownOrder,
     });
