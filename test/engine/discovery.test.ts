@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { pytestFacts, rankCandidates, shellSettings, toxFacts } from '../../server/src/django/entry-points';
+import { environmentFileSettings, pytestFacts, rankCandidates, shellSettings, toxFacts } from '../../server/src/django/entry-points';
 import { readIni } from '../../server/src/engine/ini';
 import { describeEachBackend } from '../helpers/parsers';
 import { FIXTURES } from '../helpers/paths';
@@ -47,6 +47,14 @@ describe('reading how a project is started', () => {
     assert.equal(shellSettings('#!/bin/sh\nexport DJANGO_SETTINGS_MODULE="test_settings"\n'), 'test_settings');
     assert.equal(shellSettings('test:\n\tDJANGO_SETTINGS_MODULE=app.settings django-admin test\n'), 'app.settings');
     assert.equal(shellSettings('echo $DJANGO_SETTINGS_MODULE\n'), undefined);
+  });
+
+  it('dotenv files, dev containers and compose files that set DJANGO_SETTINGS_MODULE', () => {
+    assert.equal(environmentFileSettings('SECRET_KEY=x\nDJANGO_SETTINGS_MODULE=app.settings.dev\n'), 'app.settings.dev');
+    assert.equal(environmentFileSettings('{\n  "containerEnv": {"DJANGO_SETTINGS_MODULE": "app.settings"}\n}\n'), 'app.settings');
+    assert.equal(environmentFileSettings('    environment:\n      - DJANGO_SETTINGS_MODULE=config.settings.local\n'), 'config.settings.local');
+    assert.equal(environmentFileSettings('    environment:\n      DJANGO_SETTINGS_MODULE: config.settings.local\n'), 'config.settings.local');
+    assert.equal(environmentFileSettings('DJANGO_SETTINGS_MODULE=${SETTINGS}\n'), undefined);
   });
 
   it('candidates of a computed name: the code’s own completions first, then development before production', () => {
@@ -138,6 +146,16 @@ describeEachBackend('finding projects the way they are run', (parser) => {
       projects.map((p) => [p.settings, p.source, p.others]),
       [['tower.settings.production', 'environment', ['tower.settings.development']]],
     );
+  });
+
+  it('a manage.py that leaves the settings to a .env file: the module the environment files name, with that manage.py', () => {
+    const { projects, result, rel } = discover(parser(), 'dotenv');
+    assert.deepEqual(
+      projects.map((p) => [p.root, p.settings, p.source, p.reason]),
+      [['', 'kennel.settings.development', 'environment file', 'named in .devcontainer.json']],
+    );
+    assert.equal(rel(result.projects[0].config.manageFile), 'manage.py');
+    assert.equal(result.projects[0].config.testHarness, false);
   });
 
   it('--settings finds the project its module belongs to', () => {

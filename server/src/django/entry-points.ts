@@ -292,6 +292,12 @@ export function toxFacts(section: IniSection | undefined, where: string): Runner
 }
 
 /** `DJANGO_SETTINGS_MODULE=x` or `export DJANGO_SETTINGS_MODULE="x"` in a shell script or Makefile. */
+/** DJANGO_SETTINGS_MODULE in a dotenv file (`KEY=value`), a dev container's JSON or a compose file's YAML. */
+export function environmentFileSettings(text: string): string | undefined {
+  const match = /(?:^|[\s{,"'-])DJANGO_SETTINGS_MODULE["']?\s*[:=]\s*["']?([A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*)["']?\s*(?:[,}\n#]|$)/m.exec(text);
+  return match?.[1];
+}
+
 export function shellSettings(text: string): string | undefined {
   const match = /(?:^|[\s;])(?:export\s+)?DJANGO_SETTINGS_MODULE=["']?([A-Za-z_][\w.]*)/m.exec(text);
   return match?.[1];

@@ -60,6 +60,7 @@ export type SettingsSource =
   | 'tox'
   | 'script'
   | 'shell'
+  | 'environment file'
   | 'server'
   | 'pyproject.toml'
   | 'environment'

@@ -25,6 +25,8 @@ const SKIPPED_DIRS = new Set([
 /** Files that may start Django: test setups and servers name a settings module or configure settings. */
 const STARTUP_FILES = new Set(['conftest.py', 'runtests.py', 'runtest.py', 'run_tests.py', 'wsgi.py', 'asgi.py', 'celery.py', 'celery_app.py']);
 const CONFIG_FILES = new Set(['pyproject.toml', 'pytest.ini', 'tox.ini', 'setup.cfg']);
+/** A development environment's variables: dotenv files, a dev container, a compose file. */
+const ENVIRONMENT_FILE = /^(\.env(\.[\w-]+)?|[\w-]+\.env|\.?devcontainer\.json|(docker-)?compose(\.[\w-]+)?\.ya?ml)$/;
 
 export interface WorkspaceScan {
   root: string;
@@ -40,6 +42,8 @@ export interface WorkspaceScan {
   configFiles: string[];
   /** Shell scripts and Makefiles near the top of the tree, which may export DJANGO_SETTINGS_MODULE. */
   shellScripts: string[];
+  /** Files that set a development environment: `.env`, `.env.example`, `devcontainer.json`, `docker-compose.yml`. */
+  environmentFiles: string[];
   /** Every .py file walked, sorted. */
   pythonFiles: string[];
   /** site-packages folders of virtual environments found in the workspace. */
@@ -62,7 +66,7 @@ const DEFAULT_LIMITS: ScanLimits = { maxDepth: 24, maxEntries: 400_000 };
  * environments (a folder with pyvenv.cfg) are recorded for their site-packages, not walked.
  */
 export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits = DEFAULT_LIMITS): WorkspaceScan {
-  const scan: WorkspaceScan = { root, manageFiles: [], pyprojects: [], settingsFiles: [], startupFiles: [], configFiles: [], shellScripts: [], pythonFiles: [], sitePackages: [], notes: [], listings: new Map() };
+  const scan: WorkspaceScan = { root, manageFiles: [], pyprojects: [], settingsFiles: [], startupFiles: [], configFiles: [], shellScripts: [], environmentFiles: [], pythonFiles: [], sitePackages: [], notes: [], listings: new Map() };
   const seen = new Set<string>();
   const realRoot = fs.realpath(root);
   let entries = 0;
@@ -123,6 +127,7 @@ export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits =
         scan.configFiles.push(full);
         if (entry.name === 'pyproject.toml') scan.pyprojects.push(full);
       } else if (depth <= 1 && (entry.name.endsWith('.sh') || entry.name === 'Makefile')) scan.shellScripts.push(full);
+      else if (depth <= 1 && ENVIRONMENT_FILE.test(entry.name)) scan.environmentFiles.push(full);
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push({ dir: subdirs[i], depth: depth + 1 });
   }
@@ -132,6 +137,7 @@ export function scanWorkspace(fs: FileSystem, root: string, limits: ScanLimits =
   scan.startupFiles.sort();
   scan.configFiles.sort();
   scan.shellScripts.sort();
+  scan.environmentFiles.sort();
   scan.pythonFiles.sort();
   return scan;
 }

@@ -5,6 +5,7 @@ import {
   rankCandidates,
   readStartupFile,
   shellSettings,
+  environmentFileSettings,
   toxFacts,
   type ModuleNaming,
   type RunnerFacts,
@@ -85,7 +86,7 @@ interface Resolved {
   sourceRoots: string[];
 }
 
-const RANK = { configuration: 0, 'manage.py': 1, 'manage.py (computed)': 2, pytest: 3, tox: 4, script: 5, shell: 6, server: 7 } as const;
+const RANK = { configuration: 0, 'manage.py': 1, 'manage.py (computed)': 2, pytest: 3, tox: 4, script: 5, shell: 6, 'environment file': 7, server: 8 } as const;
 
 /** Settings modules of a test harness: `tests.settings`, `guardian.testapp.testsettings`, `config.settings.test`. */
 const TEST_MODULE = /(^|\.)(tests?|testapp|test_app|testing|testproject|test_project|test_?settings|testsettings|settings_?tests?|tests?_?settings)(\.|$)/;
@@ -182,6 +183,14 @@ class Discovery {
     for (const file of this.scan.shellScripts) {
       const module = shellSettings(this.tree.text?.(file) ?? '');
       if (module) points.push({ source: 'shell', rank: RANK.shell, file, dir: path.dirname(file), naming: literal(module), pathEntries: [], where: `${path.basename(file)}` });
+    }
+    for (const file of this.scan.environmentFiles) {
+      const module = environmentFileSettings(this.tree.text?.(file) ?? '');
+      if (!module) continue;
+      // The environment a developer runs manage.py in: that manage.py is the project's.
+      const dir = path.dirname(file) === path.join(this.scan.root, '.devcontainer') ? this.scan.root : path.dirname(file);
+      const manageFile = this.scan.manageFiles.find((f) => path.dirname(f) === dir);
+      points.push({ source: 'environment file', rank: RANK['environment file'], file, dir, naming: literal(module), pathEntries: [], manageFile, where: path.basename(file) });
     }
     // [tool.djswap] settings in any pyproject.toml of the workspace: said by the user, so first.
     for (const file of this.scan.pyprojects) {
