@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { DjangoProject, type ProjectConfig } from '../django/project';
-import { ReadLog, RecordingTree } from '../django/reads';
-import { projectSignature, sameSignature } from '../django/signature';
+import type { DjangoProject, ProjectConfig } from '../django/project';
+import { ReadLog, RecordingTree } from './read-log';
+import { buildOrReuse, FileFacts, sameMeaning, type ProjectBuild } from './incremental';
 import { DJANGO_SUMMARY_OPTIONS } from '../django/summary';
 import type { Location, ParsedFile } from '../django/source';
 import { RULES } from '../rules/registry';
@@ -88,13 +88,7 @@ export interface WorkspaceOptions {
 }
 
 /** A project as last built, and the rule results computed from it. */
-interface BuiltProject {
-  project: DjangoProject;
-  config: ProjectConfig;
-  history?: AppliedHistory;
-  signature: string[];
-  /** The file cache's generation when the reads were last found valid. */
-  checkedAt: number;
+interface BuiltProject extends ProjectBuild {
   /** By rule code, or rule code and file for rules that check files one at a time. */
   units: Map<string, RuleUnit>;
 }
@@ -121,6 +115,7 @@ export class Workspace {
   private readonly settingHistory: SettingHistory;
   private readonly env: Record<string, string | undefined>;
   private readonly built = new Map<string, BuiltProject>();
+  private readonly facts = new FileFacts();
   /** What discovery read (manage.py, pyproject.toml...): when it changes, discovery runs again. */
   private discovery?: { tree: RecordingTree; at: number; notes: string[] };
 
@@ -240,15 +235,9 @@ export class Workspace {
   private build(entry: ProjectEntry, history: AppliedHistory | undefined): BuiltProject {
     const root = entry.config.root;
     const previous = this.built.get(root);
-    const generation = this.files.generation;
-    if (previous && previous.config === entry.config && previous.history === history && previous.project.reads.stillValid(this.files, this.files.changedSince(previous.checkedAt))) {
-      previous.checkedAt = generation;
-      return previous;
-    }
-    const changed = previous ? this.files.changedSince(previous.checkedAt) : undefined;
-    const project = new DjangoProject(entry.config, this.files, { history, previous: previous?.project, changed });
-    const signature = [String(this.files.structureVersion), String(history ? identityOf(history) : 0), ...projectSignature(project)];
-    const built: BuiltProject = { project, config: entry.config, history, signature, checkedAt: generation, units: previous && sameSignature(previous.signature, signature) ? previous.units : new Map() };
+    const { build, reused } = buildOrReuse(previous, entry.config, history, this.files, this.facts);
+    if (reused) return previous!;
+    const built: BuiltProject = { ...build, units: previous && sameMeaning(previous, build) ? previous.units : new Map() };
     this.built.set(root, built);
     return built;
   }
@@ -354,7 +343,7 @@ export class Workspace {
       try {
         let findings: Finding[];
         try {
-          findings = project.recordReads(reads, work);
+          findings = built.tree.recording(reads, work);
         } catch (error) {
           // A rule that fails on odd input must not take the others down with it.
           const message = error instanceof Error ? error.stack ?? error.message : String(error);
@@ -534,15 +523,6 @@ function toRange(lines: { position(offset: number): LineColumn }, span: Span): E
   return { start: lines.position(span.start), end: lines.position(span.end) };
 }
 
-const identities = new WeakMap<object, number>();
-let nextIdentity = 1;
-
-/** A number that stands for an object for as long as it lives. */
-function identityOf(value: object): number {
-  let id = identities.get(value);
-  if (id === undefined) identities.set(value, (id = nextIdentity++));
-  return id;
-}
 
 
 export function compareDiagnostics(a: EngineDiagnostic, b: EngineDiagnostic): number {
