@@ -1,6 +1,5 @@
 import * as path from 'node:path';
 import { dottedName, type PyExpr, type PyImport, type PyStatement } from '../syntax/python';
-import { ReadLog } from './reads';
 import type { EntryKind, ParsedFile, SourceTree } from './source';
 
 /** Where a dotted module lives on disk. */
@@ -15,26 +14,13 @@ export interface ResolvedModule {
 
 /** Maps dotted module names to files through the source roots, as `sys.path` would. */
 export class ModuleResolver {
-  private readonly cache: Map<string, ResolvedModule | null>;
-  /** What resolutions were read from: while these hold, so do the cached answers. */
-  readonly reads: ReadLog;
-  /** Module names depend on paths alone: shared by every resolver with the same roots. */
-  private static readonly names = new Map<string, Map<string, string | null>>();
-  private readonly moduleNames: Map<string, string | null>;
+  private readonly cache = new Map<string, ResolvedModule | null>();
+  private readonly moduleNames = new Map<string, string | null>();
 
-  /** With `previous` (same roots, reads still valid), its answers are shared. */
   constructor(
     private readonly tree: SourceTree,
     readonly roots: string[],
-    previous?: ModuleResolver,
-  ) {
-    this.cache = previous?.cache ?? new Map();
-    this.reads = previous?.reads ?? new ReadLog();
-    const key = roots.join('\0');
-    let names = ModuleResolver.names.get(key);
-    if (!names) ModuleResolver.names.set(key, (names = new Map()));
-    this.moduleNames = names;
-  }
+  ) {}
 
   resolve(name: string): ResolvedModule | undefined {
     if (!/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*$/.test(name)) return undefined;
@@ -60,9 +46,7 @@ export class ModuleResolver {
   }
 
   private kind(file: string): EntryKind | undefined {
-    const kind = this.tree.kind(file);
-    this.reads.noteKind(file, kind);
-    return kind;
+    return this.tree.kind(file);
   }
 
   /** The dotted name of a file under one of the roots. */

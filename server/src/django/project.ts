@@ -17,40 +17,23 @@ import { guardsHold, type ConditionFacts, type ConditionValue } from './conditio
 import { extractAppConfigs, extractClasses, swapperPrefixes, swapperSettingName, type AppConfigFacts, type ClassFacts } from './models';
 import { ModuleResolver, ModuleScope } from './modules';
 import { evaluateInlineSettings, evaluateSettings, type SettingAssignment, type SettingsModel, type StaticValue } from './settings';
-import { ReadLog, RecordingTree } from './reads';
 import type { EntryKind, Location, ParsedFile, SourceTree } from './source';
 
 export type Origin = 'workspace' | 'site-packages' | 'builtin' | 'unknown';
 
-/**
- * Facts derived from a parsed file depend only on that file and its module name. Parsed files are
- * replaced when their text changes, so memoizing on their identity recomputes exactly what changed.
- */
-const scopeMemo = new WeakMap<ParsedFile, Map<string, ModuleScope>>();
-const classesMemo = new WeakMap<ModuleScope, ClassFacts[]>();
-const migrationMemo = new WeakMap<ModuleScope, MigrationFileFacts>();
-const appConfigMemo = new WeakMap<ModuleScope, AppConfigFacts[]>();
-const prefixesMemo = new WeakMap<ModuleScope, [string, string][]>();
-const migrationInfoMemo = new WeakMap<MigrationFileFacts, Map<string, MigrationInfo>>();
-const knownMigrationMemo = new WeakMap<KnownMigration, Map<string, MigrationInfo>>();
-const knownModelMemo = new WeakMap<KnownModel, Map<string, ModelInfo>>();
-
-function memo<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V {
-  let value = map.get(key);
-  if (value === undefined) {
-    value = make();
-    map.set(key, value);
-  }
-  return value;
+/** The facts of one parsed file, computed once for it when the tree keeps derived facts. */
+function factOf<T>(tree: SourceTree, parsed: ParsedFile, key: string, compute: () => T): T {
+  return tree.derive ? tree.derive(parsed, key, compute) : compute();
 }
 
-function scopeFor(moduleName: string, parsed: ParsedFile): ModuleScope {
-  let byName = scopeMemo.get(parsed);
-  if (!byName) scopeMemo.set(parsed, (byName = new Map()));
-  let scope = byName.get(moduleName);
-  if (!scope) byName.set(moduleName, (scope = new ModuleScope(moduleName, parsed)));
-  return scope;
+function scopeFor(tree: SourceTree, moduleName: string, parsed: ParsedFile): ModuleScope {
+  return factOf(tree, parsed, `scope ${moduleName}`, () => new ModuleScope(moduleName, parsed));
 }
+
+const classesOf = (tree: SourceTree, scope: ModuleScope) => factOf(tree, scope.file, `classes ${scope.moduleName}`, () => extractClasses(scope));
+const migrationOf = (tree: SourceTree, scope: ModuleScope) => factOf(tree, scope.file, `migration ${scope.moduleName}`, () => extractMigration(scope));
+const appConfigsOfScope = (tree: SourceTree, scope: ModuleScope) => factOf(tree, scope.file, `apps ${scope.moduleName}`, () => extractAppConfigs(scope));
+const prefixesOf = (tree: SourceTree, scope: ModuleScope) => factOf(tree, scope.file, `prefixes ${scope.moduleName}`, () => swapperPrefixes(scope));
 
 /** What named the settings module. */
 export type SettingsSource =
@@ -175,43 +158,12 @@ export interface ProjectFile {
   app?: string;
 }
 
-/** Something computed while building a project, and the reads it was computed from. */
-interface Part<T> {
-  value: T;
-  reads: ReadLog;
-}
-
-const decisionKeys = new WeakMap<ClassFacts, Map<string, string>>();
-
-function sameStrings(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/** What decides whether a class is a model, and which: its name, bases and Meta. */
-function decisionKey(facts: ClassFacts): string {
-  const meta = facts.meta;
-  return `${facts.qualified}(${facts.bases.map((b) => b.qualified ?? '?').join(',')})${meta.abstract}|${meta.proxy}|${meta.appLabel ?? ''}|${meta.swappable?.setting ?? ''}|${looksLikeModel(facts)}|${facts.guardSource ?? ''}`;
-}
-
-/** The part of a project that settings and INSTALLED_APPS decide. */
-interface ProjectBase {
-  settings: SettingsModel;
-  apps: AppInfo[];
-  appsIncomplete: boolean;
-  problems: string[];
-  files: ProjectFile[];
-  reads: ReadLog;
-}
-
-const objectIds = new WeakMap<object, number>();
-let nextObjectId = 1;
-
-function objectId(value: object): number {
-  let id = objectIds.get(value);
-  if (id === undefined) objectIds.set(value, (id = nextObjectId++));
-  return id;
+/**
+ * The project model of one configuration, read through `tree`: what Django would load. Pure: the same
+ * files give the same model; whatever is kept between builds is the engine's business.
+ */
+export function buildProject(config: ProjectConfig, tree: SourceTree, options: { history?: AppliedHistory } = {}): DjangoProject {
+  return new DjangoProject(config, tree, options);
 }
 
 export class DjangoProject {
@@ -229,127 +181,48 @@ export class DjangoProject {
   readonly resolver: ModuleResolver;
   /** The applied migrations of a database, when djswap was given them. */
   readonly history?: AppliedHistory;
-  private readonly modelsByLabel = new Map<string, ModelInfo>();
-  private readonly modelsByQualified = new Map<string, ModelInfo>();
-  private readonly scopes = new Map<string, ModuleScope | null>();
-  private readonly tree: RecordingTree;
-  /** Everything the project was built from: while these reads give the same answers, it still holds. */
-  readonly reads = new ReadLog();
-
-  /** What settings and INSTALLED_APPS gave: reused by the next build while its reads hold. */
-  private readonly base: ProjectBase;
-  /** What the migration graph was built from, to reuse it. */
-  private readonly graphKey: string;
-  /** Per app: its models modules and their classes, its migrations; each with the reads it came from. */
-  private readonly modelParts = new Map<string, Part<{ files: ProjectFile[]; classes: ClassFacts[]; prefixes: [string, string][] }>>();
-  private readonly migrationParts = new Map<string, Part<{ files: ProjectFile[]; migrations: MigrationInfo[] }>>();
-  /** Which classes are models, decided from every class's bases. */
-  private decisions?: { key: string[]; reads: ReadLog; models: Map<string, ModelInfo | null>; extras: ModelInfo[] };
+  // Indexes and lookups kept as #private fields: they are not part of the model's data.
+  readonly #modelsByLabel = new Map<string, ModelInfo>();
+  readonly #modelsByQualified = new Map<string, ModelInfo>();
+  readonly #scopes = new Map<string, ModuleScope | null>();
   /** `swapper.set_app_prefix` calls of the models modules: app label → prefix. */
   private readonly swapperPrefixes = new Map<string, string>();
-  private previous?: DjangoProject;
-  private changed?: string[];
-
-  /**
-   * `previous`, a build of the same project, lends the parts whose inputs did not change; `changed`
-   * lists the files that may have changed since (all may have, when absent).
-   */
+  /** Use buildProject(). */
   constructor(
     readonly config: ProjectConfig,
-    tree: SourceTree,
-    options: { history?: AppliedHistory; previous?: DjangoProject; changed?: Iterable<string> } = {},
+    private readonly tree: SourceTree,
+    options: { history?: AppliedHistory } = {},
   ) {
-    this.tree = new RecordingTree(tree);
     this.history = options.history;
-    const previous = options.previous && options.previous.config === config ? options.previous : undefined;
-    const changed = options.changed ? [...options.changed] : undefined;
-    this.changed = changed;
-    const resolverStillValid = previous !== undefined && previous.resolver.reads.stillValid(tree, changed);
-    this.resolver = new ModuleResolver(this.tree, [...config.sourceRoots, ...config.sitePackages], resolverStillValid ? previous.resolver : undefined);
-    this.reads.include(this.resolver.reads);
-    if (previous && previous.base.reads.stillValid(tree, changed)) {
-      this.base = previous.base;
-      this.settings = this.base.settings;
-      for (const app of this.base.apps) {
-        this.apps.push(app);
-        this.appsByLabel.set(app.label, app);
-      }
-      this.appsIncomplete = this.base.appsIncomplete;
-      for (const problem of this.base.problems) this.problems.push(problem);
-      for (const file of this.base.files) this.files.set(file.path, file);
-    } else {
-      const reads = new ReadLog();
-      this.tree.log = reads;
-      if (config.manageFile) this.files.set(config.manageFile, { path: config.manageFile, role: 'manage' });
-      this.settings = config.settingsModule
-        ? evaluateSettings(config.settingsModule, this.resolver, this.tree, config.configuration)
-        : config.inlineSettings
-        ? evaluateInlineSettings(config.inlineSettings, this.resolver.moduleName(config.inlineSettings.file) ?? 'conftest', this.resolver, this.tree)
-        : {
-            module: '',
-            files: [],
-            values: new Map(),
-            unresolvedStarImports: [],
-            problems: [
-              `${config.manageFile ? 'manage.py does not name the settings module with a literal string' : 'no settings module was found'}: set \`settings = "package.settings"\` under [tool.djswap] in pyproject.toml, the djswap.settingsModule setting, or --settings`,
-            ],
-          };
-      for (const file of this.settings.files) this.files.set(file, { path: file, role: 'settings' });
-      for (const problem of this.settings.problems) this.problems.push(problem);
-      this.appsIncomplete = this.readInstalledApps();
-      this.base = { settings: this.settings, apps: [...this.apps], appsIncomplete: this.appsIncomplete, problems: [...this.problems], files: [...this.files.values()], reads };
-    }
-    this.reads.include(this.base.reads);
-    this.tree.log = this.reads;
-    // Parts of the previous build are reused only over the same apps.
-    this.previous = previous?.base === this.base ? previous : undefined;
+    this.resolver = new ModuleResolver(tree, [...config.sourceRoots, ...config.sitePackages]);
+    if (config.manageFile) this.files.set(config.manageFile, { path: config.manageFile, role: 'manage' });
+    this.settings = config.settingsModule
+      ? evaluateSettings(config.settingsModule, this.resolver, tree, config.configuration)
+      : config.inlineSettings
+      ? evaluateInlineSettings(config.inlineSettings, this.resolver.moduleName(config.inlineSettings.file) ?? 'conftest', this.resolver, tree)
+      : {
+          module: '',
+          files: [],
+          values: new Map(),
+          unresolvedStarImports: [],
+          problems: [
+            `${config.manageFile ? 'manage.py does not name the settings module with a literal string' : 'no settings module was found'}: set \`settings = "package.settings"\` under [tool.djswap] in pyproject.toml, the djswap.settingsModule setting, or --settings`,
+          ],
+        };
+    for (const file of this.settings.files) this.files.set(file, { path: file, role: 'settings' });
+    for (const problem of this.settings.problems) this.problems.push(problem);
+    this.appsIncomplete = this.readInstalledApps();
     this.readModels();
     this.readMigrations();
     this.readSwappables();
-    this.graphKey = this.graphInputKey();
-    if (previous && previous.graphKey === this.graphKey) {
-      this.graph = previous.graph;
-      for (const state of this.swappables) state.creatingMigration = previous.swappable(state.setting)?.creatingMigration;
-    } else {
-      this.graph = this.buildGraph(options.history ? new Set(options.history.applied) : undefined);
-      this.findCreatingMigrations();
-    }
-    this.tree.log = undefined;
-    this.previous = undefined;
-  }
-
-  /** A part of the previous build when its reads still hold, else computed now with its reads noted. */
-  private part<T>(store: 'modelParts' | 'migrationParts', key: string, compute: () => T): T {
-    const previous = (this.previous?.[store] as Map<string, Part<T>> | undefined)?.get(key);
-    let part: Part<T>;
-    if (previous && previous.reads.stillValid(this.tree.inner, this.changed)) part = previous;
-    else {
-      const reads = new ReadLog();
-      part = { value: this.tree.recording(reads, compute), reads };
-    }
-    (this[store] as Map<string, Part<T>>).set(key, part);
-    this.reads.include(part.reads);
-    return part.value;
-  }
-
-  /** Everything buildGraph and findCreatingMigrations read, as identities and values. */
-  private graphInputKey(): string {
-    const parts: (string | number)[] = [this.history ? objectId(this.history) : 0, String(this.appsIncomplete)];
-    for (const app of this.apps) parts.push(`${app.label}:${app.migrations}`);
-    for (const state of this.swappables) parts.push(`${state.setting}=${state.value ?? ''}`);
-    for (const migration of this.migrations.values()) parts.push(objectId(migration));
-    return parts.join(' ');
+    this.graph = this.buildGraph(options.history ? new Set(options.history.applied) : undefined);
+    this.findCreatingMigrations();
   }
 
   /** A path as messages show it: relative to the project when inside it (messages must not depend on where it is checked out). */
   private displayPath(file: string): string {
     const relative = path.relative(this.config.root, file);
     return relative.startsWith('..') || path.isAbsolute(relative) ? file : relative.split(path.sep).join('/');
-  }
-
-  /** Runs `work` (a rule reading through the project) with the files it reads noted into `log`. */
-  recordReads<T>(log: ReadLog | undefined, work: () => T): T {
-    return this.tree.recording(log, work);
   }
 
   // ---- apps ------------------------------------------------------------------------------
@@ -440,7 +313,7 @@ export class DjangoProject {
     if ((config.name && config.label) || !config.inheritsFrom || depth > 8) return config;
     const dot = config.inheritsFrom.lastIndexOf('.');
     const scope = dot > 0 ? this.scopeOf(config.inheritsFrom.slice(0, dot)) : undefined;
-    const base = scope ? memo(appConfigMemo, scope, () => extractAppConfigs(scope)).find((c) => c.className === config.inheritsFrom!.slice(dot + 1) && !c.imported) : undefined;
+    const base = scope ? appConfigsOfScope(this.tree, scope).find((c) => c.className === config.inheritsFrom!.slice(dot + 1) && !c.imported) : undefined;
     if (!base) return config;
     const parent = this.completeConfig(base, depth + 1);
     return { ...config, name: config.name ?? parent.name, label: config.label ?? parent.label, baseRead: parent.inheritsFrom ? (parent as { baseRead?: boolean }).baseRead : true };
@@ -451,7 +324,7 @@ export class DjangoProject {
     const scope = this.scopeOf(module);
     if (!scope) return [];
     this.files.set(scope.file.path, { path: scope.file.path, role: 'apps' });
-    return memo(appConfigMemo, scope, () => extractAppConfigs(scope));
+    return appConfigsOfScope(this.tree, scope);
   }
 
   private withMigrations(app: Omit<AppInfo, 'migrations'>): AppInfo {
@@ -476,20 +349,20 @@ export class DjangoProject {
   // ---- modules -----------------------------------------------------------------------------
 
   scopeOf(moduleName: string): ModuleScope | undefined {
-    const cached = this.scopes.get(moduleName);
+    const cached = this.#scopes.get(moduleName);
     if (cached === null) return undefined;
     if (cached) {
       // Read again (and noted): the file may have changed since this project was built.
       const parsed = this.tree.parse(cached.file.path);
       if (parsed === cached.file) return cached;
-      const scope = parsed ? scopeFor(moduleName, parsed) : null;
-      this.scopes.set(moduleName, scope);
+      const scope = parsed ? scopeFor(this.tree, moduleName, parsed) : null;
+      this.#scopes.set(moduleName, scope);
       return scope ?? undefined;
     }
     const resolved = this.resolver.resolve(moduleName);
     const parsed = resolved?.file ? this.tree.parse(resolved.file) : undefined;
-    const scope = parsed ? scopeFor(moduleName, parsed) : null;
-    this.scopes.set(moduleName, scope);
+    const scope = parsed ? scopeFor(this.tree, moduleName, parsed) : null;
+    this.#scopes.set(moduleName, scope);
     return scope ?? undefined;
   }
 
@@ -500,7 +373,7 @@ export class DjangoProject {
       if (scope && scope.file.path === file) return scope;
     }
     const parsed = this.tree.parse(file);
-    return parsed ? scopeFor(moduleName ?? path.basename(file, '.py'), parsed) : undefined;
+    return parsed ? scopeFor(this.tree, moduleName ?? path.basename(file, '.py'), parsed) : undefined;
   }
 
   // ---- models ------------------------------------------------------------------------------
@@ -510,79 +383,38 @@ export class DjangoProject {
     for (const app of this.apps) {
       for (const known of app.known?.models ?? []) {
         if (app.dir && app.origin !== 'builtin') continue; // the real files are read instead
-        const byLabel = memo(knownModelMemo, known, () => new Map<string, ModelInfo>());
-        let model = byLabel.get(app.label);
-        if (!model) {
-          model = {
-            app: app.label,
-            name: known.name,
-            label: `${app.label}.${known.name}`,
-            qualified: known.qualifiedNames[0],
-            origin: 'builtin',
-            abstract: known.abstract ?? false,
-            proxy: false,
-            swappable: known.swappable,
-            userModel: known.userModel ?? (known.bases ?? []).some((b) => b.endsWith('AbstractUser') || b.endsWith('AbstractBaseUser')),
-            known,
-            lineage: [...(known.bases ?? []), 'django.db.models.Model'],
-          };
-          byLabel.set(app.label, model);
-        }
+        const model: ModelInfo = {
+          app: app.label,
+          name: known.name,
+          label: `${app.label}.${known.name}`,
+          qualified: known.qualifiedNames[0],
+          origin: 'builtin',
+          abstract: known.abstract ?? false,
+          proxy: false,
+          swappable: known.swappable,
+          userModel: known.userModel ?? (known.bases ?? []).some((b) => b.endsWith('AbstractUser') || b.endsWith('AbstractBaseUser')),
+          known,
+          lineage: [...(known.bases ?? []), 'django.db.models.Model'],
+        };
         this.addModel(model, known.qualifiedNames);
       }
       if (!app.dir) continue;
-      const part = this.part('modelParts', app.label, () => {
-        const files: ProjectFile[] = [];
-        const found: ClassFacts[] = [];
-        const prefixes: [string, string][] = [];
-        for (const file of this.modelFiles(app)) {
-          const scope = this.scopeOfFile(file);
-          if (!scope) continue;
-          files.push({ path: file, role: 'models', app: app.label });
-          for (const facts of memo(classesMemo, scope, () => extractClasses(scope))) found.push(facts);
-          prefixes.push(...memo(prefixesMemo, scope, () => swapperPrefixes(scope)));
-        }
-        return { files, classes: found, prefixes };
-      });
-      for (const file of part.files) this.files.set(file.path, file);
-      for (const facts of part.classes) classes.push({ app, facts });
-      for (const [label, prefix] of part.prefixes) this.swapperPrefixes.set(label, prefix);
+      for (const file of this.modelFiles(app)) {
+        const scope = this.scopeOfFile(file);
+        if (!scope) continue;
+        this.files.set(file, { path: file, role: 'models', app: app.label });
+        for (const facts of classesOf(this.tree, scope)) classes.push({ app, facts });
+        for (const [label, prefix] of prefixesOf(this.tree, scope)) this.swapperPrefixes.set(label, prefix);
+      }
     }
     // A class under an `if` that is false under these settings does not exist at run time.
     const defined = classes.filter((c) => !c.facts.guards || this.classGuardsHold(c.facts) !== false);
     classes.length = 0;
     classes.push(...defined);
-    // The same classes with the same bases make the same decisions: only their facts may be new.
-    const key = classes.map((c) => {
-      const byApp = memo(decisionKeys, c.facts, () => new Map<string, string>());
-      let k = byApp.get(c.app.label);
-      if (k === undefined) byApp.set(c.app.label, (k = `${c.app.label}@${decisionKey(c.facts)}`));
-      return k;
-    });
-    for (const [label, prefix] of this.swapperPrefixes) key.push(`prefix ${label}=${prefix}`);
-    const before = this.previous?.decisions;
-    if (before && sameStrings(before.key, key) && before.reads.stillValid(this.tree.inner, this.changed)) {
-      const models = new Map<string, ModelInfo | null>();
-      // As in decideModels: of two classes with one qualified name, the later one is the model.
-      const latest = new Map(classes.map((c) => [c.facts.qualified, c.facts]));
-      for (const { facts: seen } of classes) {
-        const facts = latest.get(seen.qualified)!;
-        let model = models.get(facts.qualified) ?? before.models.get(facts.qualified) ?? null;
-        if (model && model.facts !== facts && model.qualified === facts.qualified) model = { ...model, facts, file: facts.file };
-        models.set(facts.qualified, model);
-        if (model && model.qualified === facts.qualified) this.addModel(model, [facts.qualified]);
-      }
-      for (const extra of before.extras) this.addModel(extra, [extra.qualified]);
-      this.decisions = { key, reads: before.reads, models, extras: before.extras };
-      this.reads.include(before.reads);
-      return;
-    }
-    const reads = new ReadLog();
-    this.tree.recording(reads, () => this.decideModels(classes, key, reads));
-    this.reads.include(reads);
+    this.decideModels(classes);
   }
 
-  private decideModels(classes: { app: AppInfo; facts: ClassFacts }[], key: string[], reads: ReadLog): void {
+  private decideModels(classes: { app: AppInfo; facts: ClassFacts }[]): void {
     // Model-ness travels through bases defined anywhere in the workspace: iterate to a fixpoint.
     const byQualified = new Map(classes.map((c) => [c.facts.qualified, c]));
     /** null: not a model; undefined: cannot tell (a base djswap cannot read). */
@@ -594,7 +426,7 @@ export class DjangoProject {
       // A class read from a file wins; built-in knowledge stands in for what is not read.
       let entry = byQualified.get(qualified) ?? this.reexported(qualified, byQualified);
       if (!entry) {
-        const known = this.modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
+        const known = this.#modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
         if (known || !forApp) return known;
         // A base defined in a module that is not a models module: read that module.
         const facts = this.classOfModule(qualified);
@@ -658,21 +490,16 @@ export class DjangoProject {
       if (entry.facts.qualified !== qualified) decided.set(entry.facts.qualified, model);
       return model;
     };
-    const models = new Map<string, ModelInfo | null>();
     for (const { facts } of classes) {
       const model = decide(facts.qualified, new Set());
-      models.set(facts.qualified, model ?? null);
       if (model && model.qualified === facts.qualified) this.addModel(model, [facts.qualified]);
     }
     // Bases read from other modules are models of the app whose module holds them (abstract ones, mostly).
-    const extraModels: ModelInfo[] = [];
     for (const { facts } of extras) {
       const model = decided.get(facts.qualified);
       if (!model || model.qualified !== facts.qualified || this.modelByQualified(facts.qualified) !== undefined) continue;
-      extraModels.push(model);
       this.addModel(model, [facts.qualified]);
     }
-    this.decisions = { key, reads, models, extras: extraModels };
   }
 
   /** The class a qualified name stands for in a module djswap reads (following re-exports), when it is one. */
@@ -685,7 +512,7 @@ export class DjangoProject {
       const scope = this.scopeOf(current.slice(0, dot));
       if (!scope) return undefined;
       const name = current.slice(dot + 1);
-      const facts = memo(classesMemo, scope, () => extractClasses(scope)).filter((c) => c.name === name).pop();
+      const facts = classesOf(this.tree, scope).filter((c) => c.name === name).pop();
       if (facts) return facts;
       const binding = scope.bindings.get(name);
       if (!binding || binding.kind !== 'qualified') return undefined;
@@ -733,10 +560,10 @@ export class DjangoProject {
     return scope ? guardsHold(facts.guards, scope, this.conditions) : undefined;
   }
 
-  private knownByQualified?: Map<string, { app: KnownApp; model: KnownModel; installed: boolean }>;
+  #knownByQualified?: Map<string, { app: KnownApp; model: KnownModel; installed: boolean }>;
 
   private knownModelByQualified(qualified: string): ModelInfo | undefined {
-    if (!this.knownByQualified) {
+    if (!this.#knownByQualified) {
       // Installed known apps first; bases from known packages count even when the app is not installed (abstract bases).
       const index = new Map<string, { app: KnownApp; model: KnownModel; installed: boolean }>();
       const add = (app: KnownApp, installed: boolean) => {
@@ -747,11 +574,11 @@ export class DjangoProject {
         const app = builtinAppByLabel(spec.defaultLabel.split('.')[0]);
         if (app) add(app, false);
       }
-      this.knownByQualified = index;
+      this.#knownByQualified = index;
     }
-    const found = this.knownByQualified.get(qualified);
+    const found = this.#knownByQualified.get(qualified);
     if (!found) return undefined;
-    if (found.installed) return this.modelsByLabel.get(`${found.app.label}.${found.model.name}`.toLowerCase()) ?? knownModelInfo(found.app, found.model);
+    if (found.installed) return this.#modelsByLabel.get(`${found.app.label}.${found.model.name}`.toLowerCase()) ?? knownModelInfo(found.app, found.model);
     return knownModelInfo(found.app, found.model);
   }
 
@@ -773,11 +600,11 @@ export class DjangoProject {
 
   private addModel(model: ModelInfo, qualifiedNames: string[]): void {
     const key = model.label.toLowerCase();
-    if (!this.modelsByLabel.has(key)) {
+    if (!this.#modelsByLabel.has(key)) {
       this.models.push(model);
-      this.modelsByLabel.set(key, model);
+      this.#modelsByLabel.set(key, model);
     }
-    for (const q of qualifiedNames) this.modelsByQualified.set(q, model);
+    for (const q of qualifiedNames) this.#modelsByQualified.set(q, model);
   }
 
   /** models.py and every module of a models/ package. */
@@ -799,13 +626,13 @@ export class DjangoProject {
 
   /** The model a label or class names: `auth.User`, `auth.user`, `users.models.User`. */
   modelByLabel(label: string): ModelInfo | undefined {
-    return this.modelsByLabel.get(label.toLowerCase());
+    return this.#modelsByLabel.get(label.toLowerCase());
   }
 
   modelByQualified(qualified: string): ModelInfo | undefined {
-    const direct = this.modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
+    const direct = this.#modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
     if (direct) return direct;
-    const found = this.reexported(qualified, this.modelsByQualified);
+    const found = this.reexported(qualified, this.#modelsByQualified);
     return found;
   }
 
@@ -827,39 +654,21 @@ export class DjangoProject {
     for (const app of this.apps) {
       if (app.migrations === 'package' && app.migrationsDir) {
         const migrationsDir = app.migrationsDir;
-        const part = this.part('migrationParts', app.label, () => {
-          const files: ProjectFile[] = [];
-          const migrations: MigrationInfo[] = [];
-          for (const entry of this.tree.list(migrationsDir)) {
-            if (entry.kind !== 'file' || !isMigrationFileName(entry.name)) continue;
-            const file = path.join(migrationsDir, entry.name);
-            const name = entry.name.slice(0, -3);
-            const scope = this.scopeOfFile(file);
-            files.push({ path: file, role: 'migration', app: app.label });
-            const facts = scope ? memo(migrationMemo, scope, () => extractMigration(scope)) : undefined;
-            const origin = app.origin === 'site-packages' ? 'site-packages' : 'workspace';
-            const make = (): MigrationInfo => ({ ...facts, file, key: keyOf(app.label, name), app: app.label, name, origin });
-            // The same facts give the same object, so what is derived from it can be kept.
-            const info = facts ? memo(migrationInfoMemo, facts, () => new Map()) : undefined;
-            const id = `${app.label}|${origin}|${file}`;
-            let migration = info?.get(id);
-            if (!migration) {
-              // An unreadable file has no facts: it is still a migration, just an empty one.
-              migration = make();
-              info?.set(id, migration);
-            }
-            migrations.push(migration);
-          }
-          return { files, migrations };
-        });
-        for (const file of part.files) this.files.set(file.path, file);
-        for (const migration of part.migrations) this.migrations.set(migration.key, migration);
+        for (const entry of this.tree.list(migrationsDir)) {
+          if (entry.kind !== 'file' || !isMigrationFileName(entry.name)) continue;
+          const file = path.join(migrationsDir, entry.name);
+          const name = entry.name.slice(0, -3);
+          const scope = this.scopeOfFile(file);
+          this.files.set(file, { path: file, role: 'migration', app: app.label });
+          // An unreadable file has no facts: it is still a migration, just an empty one.
+          const facts = scope ? migrationOf(this.tree, scope) : undefined;
+          const origin = app.origin === 'site-packages' ? 'site-packages' : 'workspace';
+          const migration: MigrationInfo = { ...facts, file, key: keyOf(app.label, name), app: app.label, name, origin };
+          this.migrations.set(migration.key, migration);
+        }
       } else if (app.migrations === 'known') {
         for (const known of app.known?.migrations ?? []) {
-          const make = (): MigrationInfo => ({ key: keyOf(app.label, known.name), app: app.label, name: known.name, origin: 'builtin', known, operations: [], relations: [] });
-          const info = memo(knownMigrationMemo, known, () => new Map());
-          let migration = info.get(app.label);
-          if (!migration) info.set(app.label, (migration = make()));
+          const migration: MigrationInfo = { key: keyOf(app.label, known.name), app: app.label, name: known.name, origin: 'builtin', known, operations: [], relations: [] };
           this.migrations.set(migration.key, migration);
         }
       }

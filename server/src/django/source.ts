@@ -24,6 +24,11 @@ export interface SourceTree {
   parse(path: string): ParsedFile | undefined;
   /** The file's text, without parsing it. */
   text?(path: string): string | undefined;
+  /**
+   * A fact computed from `parsed` alone (its module scope, its classes...): a tree may keep it for as
+   * long as it hands out the same parsed file, and answer without computing it again.
+   */
+  derive?<T>(parsed: ParsedFile, key: string, compute: () => T): T;
 }
 
 /** A place in a file. */

@@ -1,5 +1,5 @@
 import { dirname } from 'node:path';
-import type { EntryKind, ParsedFile, SourceTree } from './source';
+import type { EntryKind, ParsedFile, SourceTree } from '../django/source';
 
 type Listing = { name: string; kind: EntryKind }[];
 
@@ -13,13 +13,6 @@ export class ReadLog {
   private readonly listings = new Map<string, Listing>();
   private readonly parses = new Map<string, ParsedFile | undefined>();
   private readonly texts = new Map<string, string | undefined>();
-  /** Logs of reused parts: their reads count as this log's. */
-  private readonly included: ReadLog[] = [];
-
-  include(other: ReadLog): void {
-    this.included.push(other);
-  }
-
   noteKind(file: string, kind: EntryKind | undefined): void {
     if (!this.kinds.has(file)) this.kinds.set(file, kind);
   }
@@ -38,12 +31,7 @@ export class ReadLog {
 
   /** The parsed file a read got, if the file was read. */
   parsed(file: string): ParsedFile | undefined {
-    if (this.parses.has(file)) return this.parses.get(file);
-    for (const other of this.included) {
-      const parsed = other.parsed(file);
-      if (parsed) return parsed;
-    }
-    return undefined;
+    return this.parses.get(file);
   }
 
   /**
@@ -52,7 +40,6 @@ export class ReadLog {
    */
   stillValid(tree: SourceTree, changed?: Iterable<string>): boolean {
     if (changed && !Array.isArray(changed)) changed = [...changed];
-    for (const other of this.included) if (!other.stillValid(tree, changed)) return false;
     if (changed) {
       for (const file of changed) {
         if (this.parses.has(file) && tree.parse(file) !== this.parses.get(file)) return false;
@@ -86,34 +73,54 @@ function sameListing(a: Listing, b: Listing): boolean {
   return true;
 }
 
-/** A SourceTree that notes every read into the log currently attached, if any. */
+/** Something that keeps facts derived from parsed files (see SourceTree.derive). */
+export interface DerivedFacts {
+  derive<T>(parsed: ParsedFile, key: string, compute: () => T): T;
+}
+
+/**
+ * A SourceTree that notes every read into `always` (what a whole project was read from, rules
+ * included) and into the log attached for the computation running now, if any.
+ */
 export class RecordingTree implements SourceTree {
   log?: ReadLog;
 
-  constructor(readonly inner: SourceTree) {}
+  constructor(
+    readonly inner: SourceTree,
+    private readonly facts?: DerivedFacts,
+    readonly always?: ReadLog,
+  ) {}
 
   kind(file: string): EntryKind | undefined {
     const kind = this.inner.kind(file);
+    this.always?.noteKind(file, kind);
     this.log?.noteKind(file, kind);
     return kind;
   }
 
   list(dir: string): Listing {
     const listing = this.inner.list(dir);
+    this.always?.noteListing(dir, listing);
     this.log?.noteListing(dir, listing);
     return listing;
   }
 
   parse(file: string): ParsedFile | undefined {
     const parsed = this.inner.parse(file);
+    this.always?.noteParse(file, parsed);
     this.log?.noteParse(file, parsed);
     return parsed;
   }
 
   text(file: string): string | undefined {
     const text = this.inner.text?.(file);
+    this.always?.noteText(file, text);
     this.log?.noteText(file, text);
     return text;
+  }
+
+  derive<T>(parsed: ParsedFile, key: string, compute: () => T): T {
+    return this.facts ? this.facts.derive(parsed, key, compute) : compute();
   }
 
   /** Runs `work` with its reads noted into `log`. */
