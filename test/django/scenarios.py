@@ -603,7 +603,7 @@ scenario(
     ],
     files={"tokens/models.py": dot_models_py(DOT_MODELS)},
     settings="".join(f'OAUTH2_PROVIDER_{DOT_SETTING[m]}_MODEL = "oauth2_provider.{m}"\n' for m in DOT_MODELS),
-    findings=[finding("tokens/migrations/0001_initial.py", "name='AccessToken'", "swappable-target-created-later", "The migration creates AccessToken before Application, to which it points through settings.OAUTH2_PROVIDER_APPLICATION_MODEL: generated while that setting named DOT's model, the order no longer fits.", says="ValueError", text="Related model 'tokens.application'")],
+    findings=[finding("tokens/migrations/0001_initial.py", "name='IDToken'", "relation-before-target-in-migration", "The migration creates IDToken (its first operation) before Application, to which it points through settings.OAUTH2_PROVIDER_APPLICATION_MODEL: generated while that setting named DOT's model, the order no longer fits, and migrate fails at the first model that points forward.", says="ValueError", text="Related model 'tokens.application'")],
 )
 
 scenario(

@@ -111,7 +111,7 @@ function hardTargets(context: RuleContext, migration: MigrationInfo, file: Parse
     const written = viaSwapper ? `swapper.get_model_name("${state.defaultLabel.split('.')[0]}", "${state.defaultLabel.split('.')[1]}")` : (state.spec?.reference.expression ?? `settings.${state.setting}`);
     const consequence =
       state.swapped === true
-        ? `but ${describeSetting(context, state)}: \`${state.defaultLabel}\` is swapped out in the migration state, \`migrate\` creates no table for it, and the foreign key points at a table that does not exist`
+        ? `but ${describeSetting(context, state)}: \`${state.defaultLabel}\` is swapped out in the migration state, \`migrate\` creates no table for it, and the foreign key points at a table that does not exist: on SQLite, saving a row fails with \`OperationalError: no such table: main.${tableOf(state.defaultLabel)}\``
         : `the day \`${state.setting}\` is swapped, \`migrate\` creates no table for \`${state.defaultLabel}\` and the foreign key points at a table that does not exist`;
     out.push({
       file: file.path,
@@ -271,4 +271,9 @@ function insertDependency(file: ParsedFile, migration: MigrationInfo, text: stri
   const itemIndent = classIndent + (classIndent || '    ');
   const items = [text + ',', ...list.entries.map((e) => file.text.slice(e.span.start, e.span.end) + ',')];
   return { file: file.path, span: list.valueSpan, newText: `[${file.lines.eol}${items.map((i) => itemIndent + i).join(file.lines.eol)}${file.lines.eol}${classIndent}]` };
+}
+
+/** The table Django names for a model label (`auth.User` -> `auth_user`), db_table aside. */
+function tableOf(label: string): string {
+  return label.toLowerCase().replace('.', '_');
 }

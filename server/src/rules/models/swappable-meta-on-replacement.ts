@@ -1,5 +1,7 @@
 import { sameLabel } from '../../django/project';
 import { describeSetting, settingRelated } from '../common';
+import { historicalCreations } from '../../django/migrate-run';
+import { classSpan } from '../migration-edits';
 import type { Finding, Rule } from '../types';
 
 export const swappableMetaOnReplacement: Rule = {
@@ -25,8 +27,10 @@ and swapper's settings, which swapper defines.`,
     useInstead: `class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         pass`,
-    fixSafety: `Unsafe. Removing the line makes the model a normal model again, with a table: the next
-\`makemigrations\` records the changed options, and \`migrate\` creates the table.`,
+    fixSafety: `Unsafe. Removing the line makes the model a normal model again, with a table, while no migration
+created it with the \`swappable\` option. When one did, there is no fix: the option must go from that
+\`CreateModel\` too (Django 3.2's \`makemigrations\` does not undo it, and the migration state keeps the model
+swapped out, without a table).`,
     references: [
       { title: 'Django: Substituting a custom User model', url: 'https://docs.djangoproject.com/en/stable/topics/auth/customizing/#substituting-a-custom-user-model' },
     ],
@@ -52,22 +56,29 @@ and swapper's settings, which swapper defines.`,
       const lineStart = file.lines.lineStart(file.lines.position(declaration.statementSpan.start).line);
       const endLine = file.lines.position(declaration.statementSpan.end).line;
       const lineEnd = endLine + 1 < file.lines.lineCount ? file.lines.lineStart(endLine + 1) : file.lines.lineEnd(endLine);
+      // A migration that created the model with the swappable option keeps it swapped out in the migration state
+      // (Django 3.2's makemigrations does not undo the option): removing the Meta line alone leaves it without a table.
+      const creation = historicalCreations(project).get(model.label.toLowerCase());
+      const migration = creation?.swappable && creation.swappable !== 'unknown' ? project.migrations.get(creation.creator) : undefined;
+      const fix: Finding['fix'] = migration
+        ? undefined
+        : {
+            title: `Remove swappable = "${state.setting}"`,
+            safe: false,
+            edits: [
+              onlyStatement
+                ? { file: file.path, span: declaration.statementSpan, newText: 'pass' }
+                : { file: file.path, span: { start: lineStart, end: lineEnd }, newText: '' },
+            ],
+          };
       findings.push({
         file: file.path,
         span: declaration.span,
         severity: 'error',
-        message: `\`${model.label}\` declares \`swappable = "${state.setting}"\`, but ${describeSetting(context, state)}, so Django treats \`${model.label}\` as swapped out: \`migrate\` creates no table for it, and its manager raises \`AttributeError: Manager isn't available; '${model.label}' has been swapped for '${state.value}'\`. \`Meta.swappable\` belongs on the default model (\`${state.defaultLabel}\`), not on a replacement.`,
-        related: settingRelated(state),
+        message: `\`${model.label}\` declares \`swappable = "${state.setting}"\`, but ${describeSetting(context, state)}, so Django treats \`${model.label}\` as swapped out: \`migrate\` creates no table for it, and its manager raises \`AttributeError: Manager isn't available; '${model.label}' has been swapped for '${state.value}'\`. \`Meta.swappable\` belongs on the default model (\`${state.defaultLabel}\`), not on a replacement${migration ? `; \`${migration.key}\` creates it with the \`swappable\` option too, which must go with the line (the migration state keeps the model swapped out)` : ''}.`,
+        related: [...settingRelated(state), ...(migration?.file ? [{ file: migration.file, span: classSpan(migration), message: `${migration.key} creates ${model.label} with the swappable option` }] : [])],
         unverified: model.conditional ? `\`${model.label}\` is defined only when \`${model.conditional}\` holds, which djswap cannot tell` : undefined,
-        fix: {
-          title: `Remove swappable = "${state.setting}"`,
-          safe: false,
-          edits: [
-            onlyStatement
-              ? { file: file.path, span: declaration.statementSpan, newText: 'pass' }
-              : { file: file.path, span: { start: lineStart, end: lineEnd }, newText: '' },
-          ],
-        },
+        fix,
       });
     }
     return findings;
