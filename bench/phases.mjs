@@ -33,4 +33,5 @@ const result = workspace.analyze();
 lap('analyze');
 globalThis.gc?.();
 const heapMb = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
-process.stdout.write(JSON.stringify({ phases, pythonFiles: entries.reduce((n, e) => n + e.pythonFiles.length, 0), prewarmParsed, parsed: workspace.files.parseCount, diagnostics: result.diagnostics.length, heapAfterGcMb: heapMb, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20), heapTotalMb: Math.round(process.memoryUsage().heapTotal / 2 ** 20), externalMb: Math.round(process.memoryUsage().external / 2 ** 20), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');
+const cpu = process.cpuUsage();
+process.stdout.write(JSON.stringify({ phases, cpuMs: Math.round((cpu.user + cpu.system) / 1000), pythonFiles: entries.reduce((n, e) => n + e.pythonFiles.length, 0), prewarmParsed, parsed: workspace.files.parseCount, diagnostics: result.diagnostics.length, heapAfterGcMb: heapMb, rssMb: Math.round(process.memoryUsage().rss / 2 ** 20), heapTotalMb: Math.round(process.memoryUsage().heapTotal / 2 ** 20), externalMb: Math.round(process.memoryUsage().external / 2 ** 20), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) }) + '\n');

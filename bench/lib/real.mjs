@@ -135,5 +135,10 @@ export function renderReal(real, table) {
     rows.push(['djswap / ruff (pair by pair)', `×${real.ratio.wall.toFixed(2)}`, `×${real.ratio.cpu.toFixed(2)}`, `×${real.ratio.rss.toFixed(2)}`]);
   }
   rows.push(['djswap check --cache-dir (warm)', fmt(real.warm.wallMs), fmt(real.warm.cpuMs), fmt(real.warm.maxRssMb)]);
-  return `Real tree: ${real.dir} (${real.pyFiles} .py files; medians of ${real.djswap.runs.length} alternating runs)\n\n${table(['command', 'wall ms', 'CPU ms', 'peak RSS MB'], rows)}`;
+  const targets = [];
+  const mark = (label, value, limit, text) => targets.push([label, value === undefined || Number.isNaN(value) ? 'n/a' : `${text} ${value <= limit ? 'met' : 'not met'}`]);
+  if (real.ratio) mark('cold check ≤ 1.5× ruff (wall, pair by pair)', real.ratio.wall, 1.5, `×${real.ratio.wall?.toFixed(2)}`);
+  mark('cold check peak RSS ≤ 150 MB', real.djswap.maxRssMb, 150, `${fmt(real.djswap.maxRssMb)} MB`);
+  mark('warm check ≤ 150 ms', real.warm.wallMs, 150, `${fmt(real.warm.wallMs)} ms`);
+  return `Real tree: ${real.dir} (${real.pyFiles} .py files; medians of ${real.djswap.runs.length} alternating runs)\n\n${table(['command', 'wall ms', 'CPU ms', 'peak RSS MB'], rows)}\n\n${table(['target', 'result'], targets)}`;
 }
