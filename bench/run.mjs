@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureProject } from './generate.mjs';
 import { lspScenario } from './lib/lsp-session.mjs';
+import { findRuff, measureReal, renderReal } from './lib/real.mjs';
 import { linearFit, median } from './lib/stats.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -33,6 +34,8 @@ const DEFAULTS = {
   cli: true,
   parseAll: true,
   generatedDir: undefined,
+  real: process.env.DJSWAP_BENCH_REAL || undefined,
+  ruff: undefined,
   out: path.join(REPO, 'bench', 'results', 'latest.json'),
 };
 
@@ -41,7 +44,7 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => argv[++i];
-    if (a === '--sizes') o.sizes = next().split(',');
+    if (a === '--sizes') o.sizes = next() === 'none' ? [] : argv[i].split(',');
     else if (a === '--backends') o.backends = next().split(',');
     else if (a === '--repeat') o.repeat = Number(next());
     else if (a === '--edits') o.edits = Number(next());
@@ -52,6 +55,8 @@ function parseArgs(argv) {
     else if (a === '--seed') o.seed = Number(next());
     else if (a === '--out') o.out = path.resolve(next());
     else if (a === '--generated-dir') o.generatedDir = path.resolve(next());
+    else if (a === '--real') o.real = path.resolve(next());
+    else if (a === '--ruff') o.ruff = path.resolve(next());
     else if (a === '--no-lsp') o.lsp = false;
     else if (a === '--no-cli') o.cli = false;
     else if (a === '--no-parse-all') o.parseAll = false;
@@ -73,6 +78,10 @@ const HELP = `usage: npm run bench -- [options]
   --no-lsp, --no-cli, --no-parse-all
   --out FILE             JSON results (default bench/results/latest.json)
   --generated-dir DIR    where generated projects live (default bench/.generated)
+  --real DIR             also time \`djswap check DIR\` against \`ruff check --select DJ DIR\` (a real
+                         tree fetched outside the repo; default $DJSWAP_BENCH_REAL); --sizes none skips
+                         the generated projects
+  --ruff PATH            the ruff executable (default: \`ruff\` on PATH)
 `;
 
 /** Runs `node [--require hook] args` and measures wall time, CPU time and peak RSS of that process. */
@@ -193,6 +202,8 @@ function table(headers, rows) {
 export function renderTables(results) {
   const out = [];
   const runs = results.runs;
+  if (results.real) out.push(renderReal(results.real, table), '');
+  if (runs.length === 0) return out.join('\n');
   out.push('Command line (medians; ×floor = ratio to the floor of the same size and backend)\n');
   out.push(
     table(
@@ -215,7 +226,7 @@ export function renderTables(results) {
     out.push('\nLanguage server over stdio (×floor: whole-project floor, wall or CPU; ×file: parsing the edited file from scratch; CPU/edit: server CPU time over the edits, per edit)\n');
     out.push(
       table(
-        ['size', 'backend', 'init→diags ms', 'server CPU ms', 'didChange p50/p95/max ms', 'p95 ×file', 'CPU/edit ms', 'hover p95', 'definition p95', 'fixAll p95 ms', 'RSS indexed/edited MB'],
+        ['size', 'backend', 'init→diags ms', 'server CPU ms', 'didChange p50/p95/max ms', 'p95 ×file', 'CPU/edit ms', 'hover p95', 'definition p95', 'fixAll p95 ms', 'RSS indexed/edited/paused MB'],
         runs
           .filter((r) => r.lsp)
           .map((r) => {
@@ -232,7 +243,7 @@ export function renderTables(results) {
               l.hover ? fmt(l.hover.p95, 1) : 'n/a',
               l.definition ? fmt(l.definition.p95, 1) : 'n/a',
               l.fixAll ? fmt(l.fixAll.p95, 0) : 'n/a',
-              `${fmt(l.indexing?.rssMb)} / ${fmt(l.afterEdits?.rssMb)}`,
+              `${fmt(l.indexing?.rssMb)} / ${fmt(l.afterEdits?.rssMb)} / ${fmt(l.afterPause?.rssMb)}`,
             ];
           }),
       ),
@@ -266,6 +277,7 @@ function targetRows(results) {
   row('definition p95 ≤ 10 ms', (r) => r.lsp?.definition?.p95 ?? NaN, 10, 'ms');
   row('initialize→complete diagnostics ≤ 1 s', (r) => r.lsp?.indexing?.completeMs, 1000, 'ms');
   row('server RSS after 300 edits ≤ 200 MB', (r) => r.lsp?.afterEdits?.rssMb, 200, 'MB');
+  row('… and after a 3 s pause ≤ 200 MB', (r) => r.lsp?.afterPause?.rssMb, 200, 'MB');
   return rows;
 }
 
@@ -328,6 +340,10 @@ async function main() {
     options: { ...o, out: path.relative(REPO, o.out), generatedDir: o.generatedDir && path.relative(REPO, o.generatedDir) },
     runs: [],
   };
+  if (o.real) {
+    log(`real tree: ${o.real}`);
+    results.real = await measureReal({ repo: REPO, dir: o.real, ruff: findRuff(o.ruff), repeat: o.repeat, log });
+  }
   for (const size of o.sizes) {
     const g0 = performance.now();
     const { dir, manifest, generated } = ensureProject(size, o.seed, o.generatedDir ? path.join(o.generatedDir, `${size}-${o.seed}`) : undefined);

@@ -75,7 +75,12 @@ export function categoryOf(file) {
   const m = /server\/src\/([a-z]+)\/([\w.-]+)\.ts$/.exec(file);
   if (!m) return undefined;
   const [, layer, name] = m;
-  if (layer === 'syntax') return name === 'parser' ? 'parse (tree-sitter, syntax/parser.ts)' : name === 'python' ? 'summarise (syntax/python.ts)' : 'line index (syntax/text.ts)';
+  if (layer === 'syntax') {
+    if (name === 'parser') return 'parse (tree-sitter, syntax/parser.ts)';
+    if (name === 'python') return 'summarise (syntax/python.ts)';
+    if (name === 'mirror') return 'copy native trees (syntax/mirror.ts, part of summarising)';
+    return `syntax/${name}.ts`;
+  }
   if (layer === 'django') return 'project model (django/*)';
   if (layer === 'rules') return 'rules (rules/*)';
   if (layer === 'engine') {

@@ -216,7 +216,10 @@ export async function lspScenario({ repo, dir, manifest, backend, edits = 300, h
     };
     await client.quiet(quietMs, 120_000);
     result.afterEdits = { ...processMemory(pid), serverCpuMs: processCpuMs(pid) };
-    log(`    didChange → diagnostics p50 ${fmt(result.didChange.p50)} p95 ${fmt(result.didChange.p95)} max ${fmt(result.didChange.max)} ms over ${result.didChange.count} edits; RSS ${result.afterEdits.rssMb.toFixed(0)} MB`);
+    // What stays once the user pauses (the server collects its garbage after 2 s without analyses).
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    result.afterPause = processMemory(pid);
+    log(`    didChange → diagnostics p50 ${fmt(result.didChange.p50)} p95 ${fmt(result.didChange.p95)} max ${fmt(result.didChange.max)} ms over ${result.didChange.count} edits; RSS ${result.afterEdits.rssMb.toFixed(0)} MB, ${result.afterPause.rssMb.toFixed(0)} MB after a 3 s pause`);
 
     // Hover and definition, where the server offers them.
     const finalText = script.final;

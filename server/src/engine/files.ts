@@ -30,6 +30,9 @@ export interface TextChange {
 
 export const DEFAULT_MAX_FILE_BYTES = 16 * 1024 * 1024;
 
+/** At most this much of the bytes searched for needles is kept for the rest of a job. */
+const SEARCHED_BYTES_BUDGET = 64 * 1024 * 1024;
+
 /**
  * The engine's view of the files: disk reads and parses are cached until invalidated, and open
  * documents overlay the disk. Trees of closed files are freed as soon as their summary is made.
@@ -119,7 +122,7 @@ export class FileCache implements SourceTree {
     this.parseCount++;
     this.installed++;
     this.texts.set(file, { text, readOnlyReason });
-    this.parsed.set(file, { path: file, text, module, lines: new LineIndex(text), readOnlyReason });
+    this.parsed.set(file, parsedFile(file, text, module, readOnlyReason));
   }
 
   parse(file: string): EngineFile | undefined {
@@ -141,7 +144,7 @@ export class FileCache implements SourceTree {
     this.parseCount++;
     const tree = this.parser.parse(text, previous);
     try {
-      return { path: file, text, module: summarizeModule(tree, text, this.summaryOptions), lines: new LineIndex(text), readOnlyReason };
+      return parsedFile(file, text, summarizeModule(tree, text, this.summaryOptions), readOnlyReason);
     } finally {
       tree.dispose();
     }
@@ -156,7 +159,7 @@ export class FileCache implements SourceTree {
       ? summarizeModule(tree, doc.text, this.summaryOptions, { module: doc.previous.module, source: doc.previous.text })
       : summarizeModuleInChunks(tree, doc.text, this.summaryOptions);
     doc.previous = undefined;
-    doc.parsed = { path: file, text: doc.text, module, lines: new LineIndex(doc.text) };
+    doc.parsed = parsedFile(file, doc.text, module);
   }
 
   isOpen(file: string): boolean {
@@ -242,8 +245,12 @@ export class FileCache implements SourceTree {
     const text = docText ?? this.texts.get(file)?.text;
     let bytes: Uint8Array | undefined;
     if (text === undefined) {
-      const stat = this.fs.stat(file);
-      bytes = stat?.kind === 'file' && stat.size <= this.maxFileBytes ? this.fs.readFile(file) : undefined;
+      bytes = this.searchedBytes.get(file);
+      if (!bytes) {
+        const stat = this.fs.stat(file);
+        bytes = stat?.kind === 'file' && stat.size <= this.maxFileBytes ? this.fs.readFile(file) : undefined;
+        if (bytes) this.keepSearchedBytes(file, bytes);
+      }
       if (!bytes) {
         for (const needle of missing) answers.set(needle, false);
         return false;
@@ -256,6 +263,26 @@ export class FileCache implements SourceTree {
       found ||= answer;
     }
     return found;
+  }
+
+  /**
+   * Bytes read to answer needles, kept only until the current job of the event loop ends: the rules
+   * of one analysis each search every file of the project with needles of their own, and reading the
+   * files once instead of once per rule is most of what searching costs. Nothing outlives the job.
+   */
+  private readonly searchedBytes = new Map<string, Uint8Array>();
+  private searchedBytesTotal = 0;
+
+  private keepSearchedBytes(file: string, bytes: Uint8Array): void {
+    if (this.searchedBytesTotal + bytes.byteLength > SEARCHED_BYTES_BUDGET) return;
+    if (this.searchedBytes.size === 0) setImmediate(() => this.forgetSearchedBytes()).unref();
+    this.searchedBytes.set(file, bytes);
+    this.searchedBytesTotal += bytes.byteLength;
+  }
+
+  private forgetSearchedBytes(): void {
+    this.searchedBytes.clear();
+    this.searchedBytesTotal = 0;
   }
 
   /** Whether the file's text contains the needle. */
@@ -287,6 +314,7 @@ export class FileCache implements SourceTree {
   invalidate(file: string): void {
     this.noteChange(file);
     this.needleAnswers.delete(file);
+    this.forgetSearchedBytes();
     this.forgetKind(file);
     this.texts.delete(file);
     this.parsed.delete(file);
@@ -299,6 +327,7 @@ export class FileCache implements SourceTree {
     const prefix = root.endsWith(path.sep) ? root : root + path.sep;
     this.structureVersion++;
     this.noteChange(null);
+    this.forgetSearchedBytes();
     for (const map of [this.kinds, this.listings, this.texts, this.parsed, this.skipped, this.needleAnswers] as Map<string, unknown>[]) {
       for (const key of [...map.keys()]) if (key === root || key.startsWith(prefix)) map.delete(key);
     }
@@ -340,6 +369,7 @@ export class FileCache implements SourceTree {
     this.structureVersion++;
     this.noteChange(null);
     this.needleAnswers.clear();
+    this.forgetSearchedBytes();
     this.staleKinds.clear();
     this.staleListings.clear();
     this.kinds.clear();
@@ -352,6 +382,23 @@ export class FileCache implements SourceTree {
   get cachedFiles(): number {
     return this.parsed.size;
   }
+}
+
+/**
+ * A parsed file whose line index is made when first asked for: most files are read for their facts
+ * and never shown with a line number.
+ */
+function parsedFile(file: string, text: string, module: PyModule, readOnlyReason?: string): EngineFile {
+  let lines: LineIndex | undefined;
+  return {
+    path: file,
+    text,
+    module,
+    readOnlyReason,
+    get lines() {
+      return (lines ??= new LineIndex(text));
+    },
+  };
 }
 
 /** The entry of a sorted listing with this name. */

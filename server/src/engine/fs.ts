@@ -50,7 +50,7 @@ export const nodeFileSystem: FileSystem = {
   },
   realpath(file) {
     try {
-      return fs.realpathSync(file);
+      return fs.realpathSync.native(file);
     } catch {
       return file;
     }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /**
@@ -31,6 +32,14 @@ function git(cwd: string, args: string[]): string | undefined {
   }
 }
 
+/** Whether the folder or one above it holds `.git` (a folder, or a file for worktrees and submodules). */
+function insideGitCheckout(dir: string): boolean {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    if (fs.existsSync(path.join(current, '.git'))) return true;
+    if (path.dirname(current) === current) return false;
+  }
+}
+
 export class GitRepository {
   private readonly shown = new Map<string, string | null>();
 
@@ -38,6 +47,8 @@ export class GitRepository {
 
   /** The repository that holds `dir`, if git is installed and there is one. */
   static open(dir: string): GitRepository | undefined {
+    // Starting git costs tens of milliseconds; with no `.git` above the folder there is nothing to ask.
+    if (!process.env.GIT_DIR && !insideGitCheckout(dir)) return undefined;
     const top = git(dir, ['rev-parse', '--show-toplevel'])?.trim();
     return top ? new GitRepository(path.resolve(top)) : undefined;
   }

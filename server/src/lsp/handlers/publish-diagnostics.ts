@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import { ConfigError } from '../../engine/config';
 import type { ProjectCoverage } from '../../engine/coverage';
+import { IdleCollector } from '../../engine/idle-collector';
 import type { Session } from '../../engine/session';
 import type { AnalysisResult, EngineDiagnostic } from '../../engine/workspace';
 import type { Analysis, ServerContext } from '../context';
@@ -17,6 +18,8 @@ export class AnalysisScheduler implements Analysis {
   /** What each file was last published with, so that an unchanged file is not sent again. */
   private readonly published = new Map<string, string>();
   private disposed = false;
+  /** Gives back the garbage of the analyses once the user pauses. */
+  private readonly idle = new IdleCollector();
 
   constructor(private readonly ctx: ServerContext) {}
 
@@ -40,6 +43,7 @@ export class AnalysisScheduler implements Analysis {
 
   dispose(): void {
     this.disposed = true;
+    this.idle.dispose();
     if (this.scheduled) clearImmediate(this.scheduled);
     this.scheduled = undefined;
   }
@@ -62,6 +66,7 @@ export class AnalysisScheduler implements Analysis {
     // The diagnostics first: a status that says "ready" comes with them already sent.
     this.publish(session, diagnostics);
     sendStatus(this.ctx, status);
+    this.idle.touch();
   }
 
   private publish(session: Session, diagnostics: EngineDiagnostic[]): void {
