@@ -50,7 +50,7 @@ export function processCpuMs(pid) {
 }
 
 class Client {
-  constructor({ repo, backend, nodeArgs = [], env = {} }) {
+  constructor({ repo, backend, nodeArgs = ['--expose-gc'], env = {} }) {
     this.published = new Map();
     this.events = [];
     this.logs = [];
@@ -143,7 +143,7 @@ class Client {
  * The whole editor scenario on one generated project. Options: edits (300), hovers (100 each),
  * fixAlls (20), quietMs (500), editBudgetMs (time after which the remaining edits are skipped).
  */
-export async function lspScenario({ repo, dir, manifest, backend, edits = 300, hovers = 100, fixAlls = 20, quietMs = 500, editBudgetMs = 600_000, nodeArgs = [], log = () => {} }) {
+export async function lspScenario({ repo, dir, manifest, backend, edits = 300, hovers = 100, fixAlls = 20, quietMs = 500, editBudgetMs = 600_000, nodeArgs = ['--expose-gc'], log = () => {} }) {
   const client = new Client({ repo, backend, nodeArgs });
   const pid = client.process.pid;
   const result = { backend, marks: {} };

@@ -1,5 +1,3 @@
-import * as v8 from 'node:v8';
-import * as vm from 'node:vm';
 
 /**
  * One full garbage collection once the process has been quiet for a while. Every analysis of an
@@ -35,15 +33,8 @@ export class IdleCollector {
   }
 }
 
-/** V8's full collection, exposed at run time when the process was not started with --expose-gc. */
+/** V8's full collection, where the process was started with --expose-gc (the VS Code client starts it so). */
 function fullCollection(): (() => void) | undefined {
   const exposed = (globalThis as { gc?: () => void }).gc;
-  if (typeof exposed === 'function') return exposed;
-  try {
-    v8.setFlagsFromString('--expose-gc');
-    const gc = vm.runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? (gc as () => void) : undefined;
-  } catch {
-    return undefined;
-  }
+  return typeof exposed === 'function' ? exposed : undefined;
 }
