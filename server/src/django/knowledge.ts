@@ -6,26 +6,11 @@
 export type { ReferenceExpression, SwappableSpec } from './known-swappables';
 export { BUILTIN_SWAPPABLES, builtinSwappable, settingForReference } from './known-swappables';
 export type { KnownApp, KnownMigration, KnownModel, KnownOperation, KnownRelation } from './known-apps';
+export { RELATION_FIELDS } from './relation-fields';
 export { BUILTIN_APPS, builtinAppByLabel, builtinAppFor, builtinAppForEntry } from './known-apps';
 
 /** Qualified names of Django's model base class. */
 export const MODEL_BASES = new Set(['django.db.models.Model', 'django.db.models.base.Model']);
-
-/** Relation field classes by qualified name, and the kind Django gives them. */
-export const RELATION_FIELDS: Record<string, 'ForeignKey' | 'OneToOneField' | 'ManyToManyField'> = {
-  'django.db.models.ForeignKey': 'ForeignKey',
-  'django.db.models.OneToOneField': 'OneToOneField',
-  'django.db.models.ManyToManyField': 'ManyToManyField',
-  'django.db.models.fields.related.ForeignKey': 'ForeignKey',
-  'django.db.models.fields.related.OneToOneField': 'OneToOneField',
-  'django.db.models.fields.related.ManyToManyField': 'ManyToManyField',
-  'mptt.fields.TreeForeignKey': 'ForeignKey',
-  'mptt.fields.TreeOneToOneField': 'OneToOneField',
-  'mptt.fields.TreeManyToManyField': 'ManyToManyField',
-  'modelcluster.fields.ParentalKey': 'ForeignKey',
-  'modelcluster.fields.ParentalManyToManyField': 'ManyToManyField',
-  'annoying.fields.AutoOneToOneField': 'OneToOneField',
-};
 
 export const APP_CONFIG_BASES = new Set(['django.apps.AppConfig', 'django.apps.config.AppConfig']);
 

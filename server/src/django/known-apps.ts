@@ -1,4 +1,5 @@
 /** The apps djswap knows without reading their code (models, migration graphs), and how to find one. */
+import type { RelationKind } from './relation-fields';
 import { DJANGO_CONTRIB_APPS } from './known-django-apps';
 import { PACKAGE_APPS } from './known-package-apps';
 
@@ -7,7 +8,7 @@ export interface KnownRelation {
   field: string;
   target: { label: string } | { setting: string };
   /** ForeignKey when absent. */
-  kind?: 'ForeignKey' | 'OneToOneField' | 'ManyToManyField';
+  kind?: RelationKind;
 }
 
 export interface KnownModel {

@@ -6,7 +6,7 @@ import { normalizeQualified, type BindingChoice, type ModuleScope } from '../../
 import type { DjangoProject, SwappableState } from '../../django/project';
 import type { ParsedFile } from '../../django/source';
 import { describeSetting, settingRelated } from '../common';
-import { ensureImported } from '../edits';
+import { ensureImported } from '../fix';
 import type { Finding, Rule, RuleContext, TextEdit } from '../types';
 
 export const swappedModelImport: Rule = {

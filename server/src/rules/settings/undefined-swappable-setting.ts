@@ -3,9 +3,9 @@ import type { Span } from '../../syntax/tree';
 import { exitGuard, guardsHold, testText, type Guard } from '../../django/conditions';
 import type { DjangoProject, ModelInfo, SwappableState } from '../../django/project';
 import { settingReference, type RelationTarget } from '../../django/references';
-import type { ParsedFile } from '../../django/source';
 import type { RelationField } from '../../django/models';
-import type { Finding, Rule, RuleContext, TextEdit } from '../types';
+import { defineSettingFix, settingsFileOf } from '../fix';
+import type { Finding, Rule, RuleContext } from '../types';
 
 export const undefinedSwappableSetting: Rule = {
   code: 'SWP403',
@@ -204,18 +204,3 @@ function declarationRelated(state: SwappableState, span: Span | undefined): Find
   return span && state.declaringModel?.file ? [{ file: state.declaringModel.file, span, message: `${state.declaringModel.label} declares swappable = "${state.setting}"` }] : [];
 }
 
-/** The settings file to add a setting to: the one that sets INSTALLED_APPS (the base of a package). */
-export function settingsFileOf(project: DjangoProject): string {
-  return project.settings.values.get('INSTALLED_APPS')?.location.file ?? project.settings.file!;
-}
-
-export function defineSettingFix(project: DjangoProject, file: ParsedFile | undefined, setting: string, label: string): Finding['fix'] {
-  if (!file) return undefined;
-  const quote = /^\s*\w+\s*=\s*'/m.test(file.text) && !/^\s*\w+\s*=\s*"/m.test(file.text) ? "'" : '"';
-  const eol = file.lines.eol;
-  const end = file.text.length;
-  const needsBreak = end > 0 && !file.text.endsWith('\n');
-  const edit: TextEdit = { file: file.path, span: { start: end, end }, newText: `${needsBreak ? eol : ''}${eol}${setting} = ${quote}${label}${quote}${eol}` };
-  void project;
-  return { title: `Define ${setting} = "${label}" in ${file.path.split(/[\\/]/).slice(-2).join('/')}`, safe: true, edits: [edit] };
-}
