@@ -1,5 +1,6 @@
 import { MirrorNode, mirrorAt } from './mirror';
 import type { Span, SyntaxNode, SyntaxTree } from './tree';
+import { EVERY_BLOCK, walkStatements } from './walk';
 
 /**
  * A Python module as plain data: the statements and expressions a static reader needs, with spans.
@@ -665,26 +666,7 @@ export function forEachExpr(expr: PyExpr, visit: (e: PyExpr) => void): void {
 
 /** Every expression of a statement list, including nested blocks and class/def bodies. */
 export function forEachStatement(statements: PyStatement[], visit: (s: PyStatement, depth: number) => void, depth = 0): void {
-  for (const s of statements) {
-    visit(s, depth);
-    switch (s.kind) {
-      case 'class':
-      case 'def':
-      case 'block':
-        forEachStatement(s.body, visit, depth + 1);
-        break;
-      case 'if':
-        forEachStatement(s.body, visit, depth + 1);
-        forEachStatement(s.orelse, visit, depth + 1);
-        break;
-      case 'try':
-        forEachStatement(s.body, visit, depth + 1);
-        for (const h of s.handlers) forEachStatement(h.body, visit, depth + 1);
-        forEachStatement(s.orelse, visit, depth + 1);
-        forEachStatement(s.finalbody, visit, depth + 1);
-        break;
-    }
-  }
+  walkStatements(statements, EVERY_BLOCK, visit, depth);
 }
 
 /** The expressions directly held by a statement (not those of nested statements). */
