@@ -6,6 +6,7 @@ import { settingReference, type RelationTarget } from '../../django/references';
 import type { RelationField } from '../../django/models';
 import { defineSettingFix, settingsFileOf } from '../fix';
 import type { Finding, Rule, RuleContext } from '../types';
+import { EVERY_BLOCK, nestedBlocks } from '../../syntax/walk';
 
 export const undefinedSwappableSetting: Rule = {
   code: 'SWP403',
@@ -133,16 +134,9 @@ function checkFile(context: RuleContext, path: string, undefinedSettings: Map<st
           if (read?.via === 'django' && undefinedSettings.has(read.setting)) reads.push({ setting: read.setting, span: e.span, inFunction, guards: current });
         });
       }
-      if (s.kind === 'class' || s.kind === 'block') visit(s.body, current, inFunction);
-      else if (s.kind === 'def') visit(s.body, current, true);
-      else if (s.kind === 'if') {
-        visit(s.body, [...current, { test: s.test, holds: true }], inFunction);
-        visit(s.orelse, [...current, { test: s.test, holds: false }], inFunction);
-      } else if (s.kind === 'try') {
-        visit(s.body, current, inFunction);
-        for (const h of s.handlers) visit(h.body, current, inFunction);
-        visit(s.orelse, current, inFunction);
-        visit(s.finalbody, current, inFunction);
+      for (const block of nestedBlocks(s, EVERY_BLOCK)) {
+        const blockGuards = block.part === 'if' || block.part === 'else' ? [...current, { test: block.test, holds: block.part === 'if' }] : current;
+        visit(block.statements, blockGuards, inFunction || block.part === 'def');
       }
       const exit = exitGuard(s, file.text);
       if (exit) current = [...current, exit];
