@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { MigrationGraph, keyOf, type MigrationKey } from './graph';
 import type { AppliedHistory } from './history';
-import { BUILTIN_SWAPPABLES, MODEL_BASES, builtinAppByLabel, type KnownApp, type KnownModel } from './knowledge';
+import { BUILTIN_SWAPPABLES, builtinAppByLabel, type KnownApp, type KnownModel } from './knowledge';
 import { isMigrationFileName, type DependencyEntry } from './migrations';
 import { guardsHold, type ConditionFacts, type ConditionValue } from './conditions';
 import { swapperSettingName, type ClassFacts } from './models';
@@ -10,6 +10,7 @@ import { evaluateInlineSettings, evaluateSettings, type SettingsModel, type Stat
 import type { EntryKind, Location, SourceTree } from './source';
 import { resolveApp } from './app-resolution';
 import { classesOf, migrationOf, prefixesOf, scopeFor } from './file-facts';
+import { decideModels } from './model-decision';
 import { buildMigrationGraph } from './project-graph';
 import type { AppInfo, MigrationInfo, ModelInfo, ProjectConfig, ProjectFile, SwappableState } from './project-model';
 import { findCreatingMigrations, readSwappableStates } from './swappable-states';
@@ -184,95 +185,17 @@ export class DjangoProject {
     const defined = classes.filter((c) => !c.facts.guards || this.classGuardsHold(c.facts) !== false);
     classes.length = 0;
     classes.push(...defined);
-    this.decideModels(classes);
-  }
-
-  private decideModels(classes: { app: AppInfo; facts: ClassFacts }[]): void {
-    // Model-ness travels through bases defined anywhere in the workspace: iterate to a fixpoint.
-    const byQualified = new Map(classes.map((c) => [c.facts.qualified, c]));
-    /** null: not a model; undefined: cannot tell (a base djswap cannot read). */
-    const decided = new Map<string, ModelInfo | null | undefined>();
-    /** Classes of other modules read for the bases they define (an abstract model in base.py). */
-    const extras: { app: AppInfo; facts: ClassFacts }[] = [];
-    const decide = (qualified: string, seen: Set<string>, forApp?: AppInfo): ModelInfo | null | undefined => {
-      if (decided.has(qualified)) return decided.get(qualified);
-      // A class read from a file wins; built-in knowledge stands in for what is not read.
-      let entry = byQualified.get(qualified) ?? this.reexported(qualified, byQualified);
-      if (!entry) {
-        const known = this.#modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified);
-        if (known || !forApp) return known;
-        // A base defined in a module that is not a models module: read that module.
-        const facts = this.classOfModule(qualified);
-        if (!facts) return undefined;
-        entry = { app: this.appOfFile(facts.file) ?? forApp, facts };
-        byQualified.set(facts.qualified, entry);
-        if (facts.qualified !== qualified) byQualified.set(qualified, entry);
-        extras.push(entry);
-      }
-      if (seen.has(qualified)) return undefined;
-      seen.add(qualified);
-      const lineage: string[] = [];
-      let isModel = false;
-      let userModel = false;
-      let unsure = false;
-      for (const base of entry.facts.bases) {
-        if (!base.qualified) {
-          // A base djswap cannot name (a call, a subscript): the class may be a model.
-          unsure = true;
-          continue;
-        }
-        lineage.push(base.qualified);
-        if (MODEL_BASES.has(base.qualified)) {
-          isModel = true;
-          continue;
-        }
-        const parent = decide(base.qualified, seen, entry.app);
-        if (parent) {
-          isModel = true;
-          userModel ||= parent.userModel || parent.known?.userModel === true;
-          lineage.push(...parent.lineage);
-        } else if (parent === undefined && !base.qualified.startsWith('django.')) {
-          unsure = true;
-        }
-      }
-      // A base from an unread package (django-extensions' TimeStampedModel, ...): fields or a Meta tell.
-      if (!isModel && unsure && looksLikeModel(entry.facts)) isModel = true;
-      if (!isModel) {
-        // Unknown rather than no: a subclass with fields of its own may still be a model.
-        const answer = unsure ? undefined : null;
-        decided.set(qualified, answer);
-        return answer;
-      }
-      const app = entry.facts.meta.appLabel ? this.appsByLabel.get(entry.facts.meta.appLabel) ?? entry.app : entry.app;
-      const model: ModelInfo = {
-        app: app.label,
-        name: entry.facts.name,
-        label: `${app.label}.${entry.facts.name}`,
-        qualified: entry.facts.qualified,
-        origin: app.origin === 'site-packages' ? 'site-packages' : 'workspace',
-        abstract: entry.facts.meta.abstract === true,
-        proxy: entry.facts.meta.proxy === true,
-        swappable: this.swappableSettingOf(entry.facts),
-        userModel,
-        file: entry.facts.file,
-        facts: entry.facts,
-        lineage,
-      };
-      if (entry.facts.guards && this.classGuardsHold(entry.facts) === undefined) model.conditional = entry.facts.guardSource;
-      decided.set(qualified, model);
-      if (entry.facts.qualified !== qualified) decided.set(entry.facts.qualified, model);
-      return model;
-    };
-    for (const { facts } of classes) {
-      const model = decide(facts.qualified, new Set());
-      if (model && model.qualified === facts.qualified) this.addModel(model, [facts.qualified]);
-    }
-    // Bases read from other modules are models of the app whose module holds them (abstract ones, mostly).
-    for (const { facts } of extras) {
-      const model = decided.get(facts.qualified);
-      if (!model || model.qualified !== facts.qualified || this.modelByQualified(facts.qualified) !== undefined) continue;
-      this.addModel(model, [facts.qualified]);
-    }
+    decideModels(classes, {
+      appsByLabel: this.appsByLabel,
+      readOrKnownModel: (qualified) => this.#modelsByQualified.get(qualified) ?? this.knownModelByQualified(qualified),
+      modelByQualified: (qualified) => this.modelByQualified(qualified),
+      reexported: (qualified, byQualified) => this.reexported(qualified, byQualified),
+      classOfModule: (qualified) => this.classOfModule(qualified),
+      appOfFile: (file) => this.appOfFile(file),
+      swappableSettingOf: (facts) => this.swappableSettingOf(facts),
+      classGuardsHold: (facts) => this.classGuardsHold(facts),
+      addModel: (model, qualifiedNames) => this.addModel(model, qualifiedNames),
+    });
   }
 
   /** The class a qualified name stands for in a module djswap reads (following re-exports), when it is one. */
@@ -547,10 +470,6 @@ export function sameLabel(a: string, b: string): boolean {
   return appA === appB && (modelA ?? '').toLowerCase() === (modelB ?? '').toLowerCase();
 }
 
-/** Fields assigned from `models.*` calls or a Meta class: what a model class looks like. */
-function looksLikeModel(facts: ClassFacts): boolean {
-  return facts.relations.length > 0 || facts.otherFields > 0 || facts.meta.span !== undefined;
-}
 
 function describeUnknown(value: StaticValue): string {
   return value.kind === 'unknown' ? value.reason : `a ${value.kind}`;
