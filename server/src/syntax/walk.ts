@@ -3,7 +3,7 @@
  * explicit choice of the caller (what runs at import time differs from what a file merely contains).
  * `if` branches and `try` bodies are always entered.
  */
-import type { PyExpr, PyStatement } from './python';
+import type { PyExpr, PyStatement } from './python-ast';
 
 /** The nested statement lists a walk enters besides `if` branches and `try` bodies. */
 export interface WalkScope {
