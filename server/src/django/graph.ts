@@ -2,80 +2,21 @@
  * Django's migration graph, built with MigrationLoader.build_graph's rules
  * (django/db/migrations/loader.py and graph.py), from facts instead of imported modules.
  */
+import { splitKey, keyOf, type EdgeOrigin, type GraphNode, type GraphNodeInput, type GraphOptions, type GraphProblem, type MigrationKey } from './graph-types';
+import { cyclePath, stronglyConnected } from './graph-cycles';
 
-export type MigrationKey = string; // "app.name"
-
-export const keyOf = (app: string, name: string): MigrationKey => `${app}.${name}`;
-
-export function splitKey(key: MigrationKey): [string, string] {
-  const dot = key.indexOf('.');
-  return [key.slice(0, dot), key.slice(dot + 1)];
-}
-
-/** Why an edge exists: each points back to the entry that declared it. */
-export interface EdgeOrigin {
-  kind: 'dependency' | 'swappable' | 'run_before';
-  /** The migration whose file declares the edge. */
-  declaredIn: MigrationKey;
-  /** Index of the entry in its list. */
-  index: number;
-  /** For swappable dependencies: the setting that produced it. */
-  setting?: string;
-  /** `__first__` / `__latest__` entries resolve to a concrete node; this is what was written. */
-  written: MigrationKey;
-}
-
-export interface GraphNodeInput {
-  app: string;
-  name: string;
-  /** Dependencies, already resolved from settings where they are swappable; null where unknown. */
-  dependencies: ({ key: MigrationKey; kind: 'dependency' | 'swappable'; setting?: string } | null)[];
-  runBefore: (MigrationKey | null)[];
-  replaces: MigrationKey[];
-  /** Its dependencies are not all known (`[...] + app_settings.EXTRA`): edges may be missing. */
-  partial?: boolean;
-}
-
-export type GraphProblem =
-  | { kind: 'missing-parent'; origin: MigrationKey; missing: MigrationKey; index: number; message: string }
-  | { kind: 'missing-child'; origin: MigrationKey; missing: MigrationKey; index: number; message: string }
-  | { kind: 'unmigrated-dependency'; origin: MigrationKey; app: string; index: number; via: 'dependency' | 'run_before'; reason: 'no-migrations' | 'unknown-app' | 'unmigrated'; message: string }
-  | { kind: 'cycle'; members: MigrationKey[]; message: string }
-  | { kind: 'conflict'; app: string; leaves: MigrationKey[]; message: string };
-
-export interface GraphOptions {
-  /** Apps whose migrations are known: every migration of theirs is a node. */
-  migratedApps: Set<string>;
-  /** Installed apps without a migrations package. */
-  unmigratedApps: Set<string>;
-  /**
-   * Apps installed but whose migrations are not known (third-party packages outside the workspace):
-   * references into them are not validated.
-   */
-  opaqueApps: Set<string>;
-  /** Known apps whose migration list may be older than the installed version. */
-  mayHaveNewerMigrations?: Set<string>;
-  /** Applied migrations (from a database or showmigrations), for squashed-migration handling. */
-  applied?: Set<MigrationKey>;
-}
-
-interface Node {
-  key: MigrationKey;
-  app: string;
-  name: string;
-  parents: Set<MigrationKey>;
-  children: Set<MigrationKey>;
-}
+export type { EdgeOrigin, GraphNodeInput, GraphOptions, GraphProblem, MigrationKey } from './graph-types';
+export { keyOf, splitKey } from './graph-types';
 
 export class MigrationGraph {
-  readonly nodes = new Map<MigrationKey, Node>();
+  readonly nodes = new Map<MigrationKey, GraphNode>();
   /** child → parent → how the edge came about. */
   readonly edges = new Map<MigrationKey, Map<MigrationKey, EdgeOrigin>>();
   readonly problems: GraphProblem[] = [];
   /** Replaced migration → the squashed migration that stands for it. */
   readonly replacedBy = new Map<MigrationKey, MigrationKey>();
   private plan?: MigrationKey[];
-  /** Node keys by app, so that per-app questions do not walk every node. */
+  /** GraphNode keys by app, so that per-app questions do not walk every node. */
   private readonly byApp = new Map<string, Set<MigrationKey>>();
   private readonly dummies = new Map<MigrationKey, { origin: MigrationKey; index: number; kind: 'parent' | 'child' }[]>();
 
@@ -345,7 +286,7 @@ export class MigrationGraph {
     return [...(this.byApp.get(app) ?? [])].sort();
   }
 
-  private nodesOf(app?: string): Iterable<Node> {
+  private nodesOf(app?: string): Iterable<GraphNode> {
     if (app === undefined) return this.nodes.values();
     return [...(this.byApp.get(app) ?? [])].map((key) => this.nodes.get(key)!);
   }
@@ -481,76 +422,4 @@ export class MigrationGraph {
     }
     return undefined;
   }
-}
-
-/** Tarjan's algorithm, iterative (10,000-migration graphs must not overflow the stack). */
-function stronglyConnected(nodes: Map<MigrationKey, Node>): Set<MigrationKey>[] {
-  const index = new Map<MigrationKey, number>();
-  const low = new Map<MigrationKey, number>();
-  const onStack = new Set<MigrationKey>();
-  const stack: MigrationKey[] = [];
-  const out: Set<MigrationKey>[] = [];
-  let counter = 0;
-  for (const start of [...nodes.keys()].sort()) {
-    if (index.has(start)) continue;
-    const work: { key: MigrationKey; children: MigrationKey[]; next: number }[] = [];
-    const enter = (key: MigrationKey) => {
-      index.set(key, counter);
-      low.set(key, counter);
-      counter++;
-      stack.push(key);
-      onStack.add(key);
-      work.push({ key, children: [...nodes.get(key)!.children].sort(), next: 0 });
-    };
-    enter(start);
-    while (work.length > 0) {
-      const frame = work[work.length - 1];
-      if (frame.next < frame.children.length) {
-        const child = frame.children[frame.next++];
-        if (!nodes.has(child)) continue;
-        if (!index.has(child)) enter(child);
-        else if (onStack.has(child)) low.set(frame.key, Math.min(low.get(frame.key)!, index.get(child)!));
-        continue;
-      }
-      work.pop();
-      if (work.length > 0) {
-        const parent = work[work.length - 1].key;
-        low.set(parent, Math.min(low.get(parent)!, low.get(frame.key)!));
-      }
-      if (low.get(frame.key) === index.get(frame.key)) {
-        const component = new Set<MigrationKey>();
-        let member: MigrationKey;
-        do {
-          member = stack.pop()!;
-          onStack.delete(member);
-          component.add(member);
-        } while (member !== frame.key);
-        out.push(component);
-      }
-    }
-  }
-  return out;
-}
-
-/** A cycle through `start` following children (dependents), in the order Django prints it. */
-function cyclePath(start: MigrationKey, component: Set<MigrationKey>, nodes: Map<MigrationKey, Node>): MigrationKey[] {
-  const previous = new Map<MigrationKey, MigrationKey>();
-  const queue = [start];
-  const seen = new Set<MigrationKey>([start]);
-  while (queue.length > 0) {
-    const current = queue.shift()!;
-    for (const child of [...nodes.get(current)!.children].sort()) {
-      if (!component.has(child)) continue;
-      if (child === start) {
-        const path = [current];
-        while (path[0] !== start) path.unshift(previous.get(path[0])!);
-        return path;
-      }
-      if (seen.has(child)) continue;
-      seen.add(child);
-      previous.set(child, current);
-      queue.push(child);
-    }
-  }
-  return [start];
 }

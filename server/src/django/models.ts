@@ -4,6 +4,7 @@ import type { Guard } from './conditions';
 import { APP_CONFIG_BASES } from './knowledge';
 import type { ModuleScope } from './modules';
 import { relationCall, type RelationCall } from './references';
+import { MODULE_DEFINITIONS, nestedBlocks, walkStatements, type WalkScope } from '../syntax/walk';
 
 /** A class found in a models module, as written; whether it is a Django model is decided later. */
 export interface ClassFacts {
@@ -49,20 +50,9 @@ export interface RelationField extends RelationCall {
 /** Top-level classes of a module, entering if/try blocks as Python would define them. */
 export function topLevelClasses(statements: PyStatement[]): Extract<PyStatement, { kind: 'class' }>[] {
   const out: Extract<PyStatement, { kind: 'class' }>[] = [];
-  const visit = (list: PyStatement[]) => {
-    for (const s of list) {
-      if (s.kind === 'class') out.push(s);
-      else if (s.kind === 'if') {
-        visit(s.body);
-        visit(s.orelse);
-      } else if (s.kind === 'try') {
-        visit(s.body);
-        for (const h of s.handlers) visit(h.body);
-        visit(s.orelse);
-      }
-    }
-  };
-  visit(statements);
+  walkStatements(statements, MODULE_DEFINITIONS, (s) => {
+    if (s.kind === 'class') out.push(s);
+  });
   return out;
 }
 
@@ -72,13 +62,8 @@ export function guardedClasses(statements: PyStatement[]): { statement: Extract<
   const visit = (list: PyStatement[], guards: Guard[]) => {
     for (const s of list) {
       if (s.kind === 'class') out.push({ statement: s, guards });
-      else if (s.kind === 'if') {
-        visit(s.body, [...guards, { test: s.test, holds: true }]);
-        visit(s.orelse, [...guards, { test: s.test, holds: false }]);
-      } else if (s.kind === 'try') {
-        visit(s.body, guards);
-        for (const h of s.handlers) visit(h.body, guards);
-        visit(s.orelse, guards);
+      for (const block of nestedBlocks(s, MODULE_DEFINITIONS)) {
+        visit(block.statements, block.part === 'if' || block.part === 'else' ? [...guards, { test: block.test, holds: block.part === 'if' }] : guards);
       }
     }
   };
@@ -123,6 +108,9 @@ function classBases(bases: PyExpr[]): PyExpr[] {
   return bases.flatMap((b) => (b.k === 'call' && /(^|\.)with_metaclass$/.test(dottedName(b.fn) ?? '') ? b.args.slice(1) : [b]));
 }
 
+/** Where `swapper.set_app_prefix` calls are read: `if` branches and `try` bodies only. */
+const RUN_AT_TOP_LEVEL: WalkScope = { ...MODULE_DEFINITIONS, exceptHandlers: false, tryElse: false };
+
 /** `swapper.set_app_prefix("wagtailcore", "wagtail")` at the top level of a module: app label → prefix. */
 export function swapperPrefixes(scope: ModuleScope): [string, string][] {
   const out: [string, string][] = [];
@@ -131,10 +119,8 @@ export function swapperPrefixes(scope: ModuleScope): [string, string][] {
       if (s.kind === 'expr' && s.value.k === 'call') {
         const [app, prefix] = s.value.args;
         if (scope.qualify(s.value.fn) === 'swapper.set_app_prefix' && app?.k === 'str' && prefix?.k === 'str') out.push([app.value, prefix.value]);
-      } else if (s.kind === 'if') {
-        visit(s.body);
-        visit(s.orelse);
-      } else if (s.kind === 'try') visit(s.body);
+      }
+      for (const block of nestedBlocks(s, RUN_AT_TOP_LEVEL)) visit(block.statements);
     }
   };
   visit(scope.file.module.statements);

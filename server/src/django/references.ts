@@ -1,6 +1,7 @@
 import { dottedName, keywordArgument, type PyExpr } from '../syntax/python';
 import type { Span } from '../syntax/tree';
-import { GET_USER_MODEL, RELATION_FIELDS, settingForReference } from './knowledge';
+import { GET_USER_MODEL, settingForReference } from './knowledge';
+import { RELATION_FIELDS, relationKindOfName, type RelationKind } from './relation-fields';
 import type { ModuleScope } from './modules';
 
 /** What a relation field (or a migration's `to=`) points at, as written. */
@@ -26,7 +27,7 @@ export type RelationTarget =
  */
 export type SettingVia = 'django' | 'helper' | 'getattr';
 
-export type RelationKind = 'ForeignKey' | 'OneToOneField' | 'ManyToManyField';
+export type { RelationKind } from './relation-fields';
 
 export interface RelationCall {
   kind: RelationKind;
@@ -48,8 +49,7 @@ export function relationCall(expr: PyExpr, scope: ModuleScope): RelationCall | u
   let kind = qualified ? RELATION_FIELDS[qualified] : undefined;
   // Migrations and models may use a field class without an import we can follow (`fields.ForeignKey`).
   if (!kind && !qualified) {
-    const last = written.split('.').pop()!;
-    if (last === 'ForeignKey' || last === 'OneToOneField' || last === 'ManyToManyField') kind = last;
+    kind = relationKindOfName(written.split('.').pop()!);
   }
   if (!kind) return undefined;
   const to = keywordArgument(expr, 'to');

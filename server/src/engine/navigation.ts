@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { keyOf, splitKey, type MigrationKey } from '../django/graph';
 import { sameLabel, type DjangoProject, type ModelInfo, type SwappableState } from '../django/project';
 import { classifyTarget, settingReference } from '../django/references';
+import { looksLikeRelationField } from '../django/relation-fields';
 import type { Location, ParsedFile } from '../django/source';
 import { ruleByCode } from '../rules/registry';
 import { locate } from '../syntax/locate';
@@ -89,7 +90,7 @@ export function subjectAt(context: NavigationContext, offset: number): Subject |
       }
     }
     if (e.k === 'str' && /^[A-Za-z_]\w*\.[A-Za-z_]\w*$/.test(e.value)) {
-      const inRelation = exprs.slice(0, i).some((outer) => outer.k === 'call' && /(ForeignKey|OneToOneField|ManyToManyField|ParentalKey)$/.test(dottedName(outer.fn) ?? ''));
+      const inRelation = exprs.slice(0, i).some((outer) => outer.k === 'call' && looksLikeRelationField(dottedName(outer.fn) ?? ''));
       const model = project.modelByLabel(e.value);
       if (inRelation || model) return { kind: 'model-label', label: e.value, span: e.span };
     }

@@ -11,11 +11,13 @@ import {
   type RunnerFacts,
 } from '../django/entry-points';
 import type { ProjectConfig, SettingsSource } from '../django/project';
-import type { Location, SourceTree } from '../django/source';
-import { ConfigError, djswapTable, mergeConfig, readPyproject, type DjswapConfig } from './config';
+import type { SourceTree } from '../django/source';
+import { mergeConfig, type DjswapConfig } from './config';
 import type { WorkspaceScan } from './discovery';
 import { interpreterSitePackages, venvOfSitePackages, venvSitePackages } from './environment';
+import { FolderConfigs, within } from './folder-configs';
 import { readIni } from './ini';
+import { RANK, SCRIPT_NAMES, SERVER_NAMES, TEST_MODULE, type Resolved, type ResolvedSettings, type StartPoint } from './start-points';
 
 /**
  * Which Django projects a workspace holds, found the way developers run them: every manage.py, the
@@ -47,53 +49,6 @@ export interface DiscoveryInput {
   displayRoot: string;
 }
 
-/** A place that starts Django, and the settings it names. */
-interface StartPoint {
-  source: SettingsSource;
-  /** Lower is more direct: what a developer runs first. */
-  rank: number;
-  file: string;
-  /** The folder it runs from: the first entry of sys.path. */
-  dir: string;
-  naming?: ModuleNaming;
-  /** The django-configurations class it sets. */
-  configuration?: string;
-  /** The manage.py of the folder a configured settings module runs from. */
-  manageFile?: string;
-  configureCall?: Location;
-  /** Folders it puts on sys.path (absolute). */
-  pathEntries: string[];
-  where: string;
-}
-
-interface ResolvedSettings {
-  module: string;
-  file: string;
-  /** The folder the project runs from. */
-  root: string;
-  /** The folders the module was found under. */
-  roots: string[];
-  /** Other modules a computed name allows. */
-  others: string[];
-}
-
-interface Resolved {
-  point: StartPoint;
-  settings?: ResolvedSettings;
-  /** What makes two start points one project: the settings file, or the file calling settings.configure(). */
-  key: string;
-  root: string;
-  sourceRoots: string[];
-}
-
-const RANK = { configuration: 0, 'manage.py': 1, 'manage.py (computed)': 2, pytest: 3, tox: 4, script: 5, shell: 6, 'environment file': 7, server: 8 } as const;
-
-/** Settings modules of a test harness: `tests.settings`, `guardian.testapp.testsettings`, `config.settings.test`. */
-const TEST_MODULE = /(^|\.)(tests?|testapp|test_app|testing|testproject|test_project|test_?settings|testsettings|settings_?tests?|tests?_?settings)(\.|$)/;
-
-/** Files that start Django besides manage.py, by name. */
-const SCRIPT_NAMES = new Set(['conftest.py', 'runtests.py', 'runtest.py', 'run_tests.py']);
-const SERVER_NAMES = new Set(['wsgi.py', 'asgi.py', 'celery.py', 'celery_app.py']);
 
 export function discoverProjects(input: DiscoveryInput): DiscoveryResult {
   const discovery = new Discovery(input);
@@ -104,11 +59,12 @@ class Discovery {
   private readonly notes: string[] = [];
   private readonly scan: WorkspaceScan;
   private readonly tree: SourceTree;
-  private readonly configs = new Map<string, Partial<DjswapConfig> | undefined>();
+  private readonly folders: FolderConfigs;
 
   constructor(private readonly input: DiscoveryInput) {
     this.scan = input.scan;
     this.tree = input.tree;
+    this.folders = new FolderConfigs(this.scan, this.tree, (file) => this.show(file), this.notes);
   }
 
   private show(file: string): string {
@@ -194,7 +150,7 @@ class Discovery {
     }
     // [tool.djswap] settings in any pyproject.toml of the workspace: said by the user, so first.
     for (const file of this.scan.pyprojects) {
-      const config = this.configAt(path.dirname(file));
+      const config = this.folders.configAt(path.dirname(file));
       if (config?.settingsModule) {
         points.push({ source: 'pyproject.toml', rank: RANK.configuration, file, dir: path.dirname(file), naming: literal(config.settingsModule), pathEntries: this.configuredRoots(path.dirname(file), config), where: '[tool.djswap] settings' });
       }
@@ -247,7 +203,7 @@ class Discovery {
     const source: SettingsSource = kind === 'manage.py' ? (naming && !isLiteral(naming) ? 'manage.py (computed)' : 'manage.py') : kind;
     const rank = RANK[source as keyof typeof RANK] ?? RANK.script;
     // settings.configure() in a test setup: its keywords are the settings (when no module is named).
-    return [{ source, rank, file, dir: kind === 'script' ? this.repositoryRootOf(dir) : dir, naming, configuration: facts.configuration, configureCall: naming ? undefined : facts.configureCall, pathEntries, where }];
+    return [{ source, rank, file, dir: kind === 'script' ? this.folders.repositoryRootOf(dir) : dir, naming, configuration: facts.configuration, configureCall: naming ? undefined : facts.configureCall, pathEntries, where }];
   }
 
   private fromConfigFile(file: string): StartPoint[] {
@@ -262,7 +218,7 @@ class Discovery {
       points.push({ source, rank: RANK[source], file, dir, naming: facts.settingsModule ? literal(facts.settingsModule) : undefined, pathEntries, where: facts.where });
     };
     if (name === 'pyproject.toml') {
-      const document = this.pyprojectDocument(file);
+      const document = this.folders.pyprojectDocument(file);
       const options = (document?.tool as Record<string, unknown> | undefined)?.pytest as Record<string, unknown> | undefined;
       const ini = options?.ini_options as Record<string, unknown> | undefined;
       if (ini) add(pytestFacts(tomlSection(ini), 'pyproject.toml [tool.pytest.ini_options]'), 'pytest');
@@ -296,7 +252,7 @@ class Discovery {
       if (found) return { ...found, root: point.dir, roots: [dir] };
     }
     // A module named from a folder above (`wagtail.test.settings` in wagtail/test/manage.py): the project runs from there.
-    for (const dir of this.ancestors(point.dir)) {
+    for (const dir of this.folders.ancestors(point.dir)) {
       const found = this.findModule(dir, naming);
       if (found) return { ...found, root: dir, roots: [point.dir] };
     }
@@ -372,9 +328,9 @@ class Discovery {
     root: string,
     found: Pick<ProjectConfig, 'manageFile' | 'settingsModule' | 'settingsSource' | 'settingsReason' | 'otherSettings' | 'inlineSettings' | 'configuration'> & { sourceRoots: string[] },
   ): ProjectEntry {
-    const fromPyproject = this.nearestConfig(root);
+    const fromPyproject = this.folders.nearestConfig(root);
     const options = mergeConfig(fromPyproject, this.input.overrides);
-    const repository = this.repositoryRootOf(root);
+    const repository = this.folders.repositoryRootOf(root);
     const sourceRoots = [...found.sourceRoots, ...this.configuredRoots(root, options)];
     for (const dir of unique([root, repository])) {
       const src = path.join(dir, 'src');
@@ -479,63 +435,6 @@ class Discovery {
       entry.pythonFiles = this.scan.pythonFiles.filter((file) => within(file, root) && !nested.some((n) => within(file, n)));
     }
   }
-
-  // ---- configuration ---------------------------------------------------------------------------
-
-  private pyprojectDocument(file: string): Record<string, unknown> | undefined {
-    const text = this.tree.text?.(file);
-    if (text === undefined) return undefined;
-    try {
-      return readPyproject(text, this.show(file));
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      // A broken file in a sub-folder (a template, a fixture) is that folder's problem, not the run's.
-      if (path.dirname(file) === this.scan.root) throw error;
-      this.notes.push(`${error.message}; its settings were not read`);
-      return undefined;
-    }
-  }
-
-  /** `[tool.djswap]` of the pyproject.toml in a folder, if any. */
-  private configAt(dir: string): Partial<DjswapConfig> | undefined {
-    if (this.configs.has(dir)) return this.configs.get(dir);
-    const file = path.join(dir, 'pyproject.toml');
-    let config: Partial<DjswapConfig> | undefined;
-    if (this.scan.pyprojects.includes(file)) {
-      const document = this.pyprojectDocument(file);
-      if (document) config = djswapTable(document, this.show(file));
-    }
-    this.configs.set(dir, config);
-    return config;
-  }
-
-  /** The nearest `[tool.djswap]` at or above a folder, inside the workspace. */
-  private nearestConfig(dir: string): Partial<DjswapConfig> {
-    for (let current = dir; ; current = path.dirname(current)) {
-      const config = this.configAt(current);
-      if (config) return config;
-      if (current === this.scan.root || path.dirname(current) === current || !within(current, this.scan.root)) return {};
-    }
-  }
-
-  /** Folders above `dir`, up to the workspace root. */
-  private ancestors(dir: string): string[] {
-    const out: string[] = [];
-    for (let current = path.dirname(dir); within(current, this.scan.root) && current !== dir; current = path.dirname(current)) {
-      out.push(current);
-      if (current === this.scan.root || path.dirname(current) === current) break;
-    }
-    return out;
-  }
-
-  /** The nearest folder at or above `dir` that holds a repository's packaging or VCS files; else the workspace root. */
-  private repositoryRootOf(dir: string): string {
-    for (let current = dir; within(current, this.scan.root); current = path.dirname(current)) {
-      for (const marker of ['pyproject.toml', 'setup.py', 'setup.cfg', '.git']) if (this.tree.kind(path.join(current, marker)) !== undefined) return current;
-      if (current === this.scan.root || path.dirname(current) === current) break;
-    }
-    return this.scan.root;
-  }
 }
 
 /** A TOML table as the string map pytest's ini options are (lists joined one item a line). */
@@ -556,10 +455,6 @@ function code(text: string): string {
   return `\`${text}\``;
 }
 
-function within(file: string, dir: string): boolean {
-  const relative = path.relative(dir, file);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
 
 function unique<T>(list: T[]): T[] {
   return [...new Set(list)];

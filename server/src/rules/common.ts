@@ -2,7 +2,7 @@ import { builtinSwappable } from '../django/knowledge';
 import { sameLabel, type DjangoProject, type SwappableState } from '../django/project';
 import type { RelationTarget } from '../django/references';
 import type { Location, ParsedFile } from '../django/source';
-import { ensureImported } from './edits';
+import { ensureImported } from './fix';
 import type { RuleContext, Severity, TextEdit } from './types';
 
 /** The swappable model a relation target names by label or class (not through its setting). */

@@ -1,5 +1,6 @@
 import type { PyExpr, PyModule, PyStatement } from './python';
 import { statementExprs } from './python';
+import { EVERY_BLOCK, nestedBlocks } from './walk';
 
 /** What encloses an offset: the statements from the outermost in, and the expressions likewise. */
 export interface Located {
@@ -36,18 +37,7 @@ export function locate(module: PyModule, offset: number): Located {
 }
 
 function bodiesOf(s: PyStatement): PyStatement[][] {
-  switch (s.kind) {
-    case 'class':
-    case 'def':
-    case 'block':
-      return [s.body];
-    case 'if':
-      return [s.body, s.orelse];
-    case 'try':
-      return [s.body, ...s.handlers.map((h) => h.body), s.orelse, s.finalbody];
-    default:
-      return [];
-  }
+  return nestedBlocks(s, EVERY_BLOCK).map((block) => block.statements);
 }
 
 function childrenOf(e: PyExpr): PyExpr[] {

@@ -1,5 +1,6 @@
 import { dottedName, type PyExpr, type PyStatement } from '../../syntax/python';
 import type { ModuleScope } from '../modules';
+import { RELATION_FIELD_NAMES } from '../relation-fields';
 import type { DjangoProject, ModelInfo } from '../project';
 import { knownBase } from './known-states';
 import { fieldState, topLevelImports, type FieldState } from './model-state';
@@ -50,7 +51,7 @@ function isFieldCall(expr: PyExpr, scope: ModuleScope): boolean {
   const written = dottedName(expr.fn) ?? '';
   const qualified = scope.qualify(expr.fn) ?? written;
   const last = qualified.split('.').pop() ?? '';
-  return /Field$|^ForeignKey$|^TreeForeignKey$|^ParentalKey$/.test(last);
+  return last.endsWith('Field') || RELATION_FIELD_NAMES.has(last);
 }
 
 function isManagerCall(expr: PyExpr, scope: ModuleScope): { className: string; qualified?: string } | undefined {

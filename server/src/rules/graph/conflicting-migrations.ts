@@ -1,5 +1,5 @@
 import { splitKey } from '../../django/graph';
-import { classSpan } from '../migration-edits';
+import { classSpan } from '../fix';
 import type { Finding, Rule } from '../types';
 
 export const conflictingMigrations: Rule = {

@@ -1,8 +1,9 @@
-import type { EdgeOrigin, GraphProblem, MigrationKey } from '../../django/graph';
+import { splitKey, type EdgeOrigin, type GraphProblem, type MigrationKey } from '../../django/graph';
 import type { DjangoProject } from '../../django/project';
 import type { Span } from '../../syntax/tree';
-import { dependencySpan, runBeforeSpan } from '../migration-edits';
-import type { RelatedInformation } from '../types';
+import { dependencySpan, runBeforeSpan } from '../fix';
+import { closestName } from '../text-distance';
+import type { RelatedInformation, RuleContext } from '../types';
 
 /** Where an edge was declared: the dependency or run_before entry, in a file of the workspace. */
 export function edgeLocation(project: DjangoProject, origin: EdgeOrigin): { file: string; span: Span } | undefined {
@@ -48,4 +49,17 @@ export function edgesRelated(project: DjangoProject, edges: CycleEdge[]): Relate
     if (location) out.push({ ...location, message: describeEdge(edge) });
   }
   return out;
+}
+
+/** What a dependency on a migration that does not exist probably meant. */
+export function hintFor(project: RuleContext['project'], app: string, name: string): string {
+  const installed = project.appsByLabel.get(app);
+  if (!installed) {
+    const uncertainty = project.labelUncertainty(app);
+    return uncertainty ? ` — \`${app}\` matches no installed app, ${uncertainty}` : `: \`${app}\` is not in INSTALLED_APPS`;
+  }
+  const names = project.graph.appNodes(app).map((k) => splitKey(k)[1]);
+  if (names.length === 0) return `: \`${app}\` has no migrations`;
+  const closest = closestName(name, names);
+  return closest ? ` — did you mean \`${closest}\`?` : ` (\`${app}\` has ${names.length} migrations, the last is \`${names[names.length - 1]}\`)`;
 }

@@ -5,7 +5,7 @@ import type { Location } from '../../django/source';
 import type { AppliedHistory } from '../../django/history';
 import { danglingAppliedReferences, historicalCreations } from '../../django/migrate-run';
 import { namedSetting, settingRelated } from '../common';
-import { classSpan, dependencySpan } from '../migration-edits';
+import { classSpan, dependencySpan } from '../fix';
 import type { Finding, RelatedInformation, Rule, RuleContext } from '../types';
 
 export const inconsistentMigrationHistory: Rule = {

@@ -1,7 +1,7 @@
 import { splitKey } from '../../django/graph';
-import { closestName } from '../text-distance';
-import { dependencySpan } from '../migration-edits';
-import type { Finding, Rule, RuleContext } from '../types';
+import { dependencySpan } from '../fix';
+import type { Finding, Rule } from '../types';
+import { hintFor } from './graph-findings';
 
 export const missingMigrationDependency: Rule = {
   code: 'SWP301',
@@ -49,14 +49,3 @@ dependency on a label that matches no installed app is not reported: the unread 
   },
 };
 
-export function hintFor(project: RuleContext['project'], app: string, name: string): string {
-  const installed = project.appsByLabel.get(app);
-  if (!installed) {
-    const uncertainty = project.labelUncertainty(app);
-    return uncertainty ? ` — \`${app}\` matches no installed app, ${uncertainty}` : `: \`${app}\` is not in INSTALLED_APPS`;
-  }
-  const names = project.graph.appNodes(app).map((k) => splitKey(k)[1]);
-  if (names.length === 0) return `: \`${app}\` has no migrations`;
-  const closest = closestName(name, names);
-  return closest ? ` — did you mean \`${closest}\`?` : ` (\`${app}\` has ${names.length} migrations, the last is \`${names[names.length - 1]}\`)`;
-}

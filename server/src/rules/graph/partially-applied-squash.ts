@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { keyOf, type MigrationKey } from '../../django/graph';
-import { classSpan } from '../migration-edits';
+import { classSpan } from '../fix';
 import type { Finding, Rule } from '../types';
 
 export const partiallyAppliedSquash: Rule = {

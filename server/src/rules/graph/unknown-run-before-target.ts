@@ -1,6 +1,6 @@
 import { splitKey } from '../../django/graph';
-import { runBeforeSpan } from '../migration-edits';
-import { hintFor } from './missing-migration-dependency';
+import { runBeforeSpan } from '../fix';
+import { hintFor } from './graph-findings';
 import type { Finding, Rule } from '../types';
 
 export const unknownRunBeforeTarget: Rule = {

@@ -1,5 +1,5 @@
 import { describeSetting } from '../common';
-import { classSpan, dependencySpan } from '../migration-edits';
+import { classSpan, dependencySpan } from '../fix';
 import type { Finding, Rule } from '../types';
 
 export const unmigratedDependencyTarget: Rule = {

@@ -5,11 +5,11 @@ import { sameLabel, type DjangoProject, type MigrationInfo, type SwappableState 
 import type { RelationTarget } from '../../django/references';
 import type { ParsedFile } from '../../django/source';
 import { describeSetting, hardReferenceSeverity, namedSetting, hardSwappableTarget, settingExpression, settingRelated } from '../common';
-import { ensureImported } from '../edits';
-import { classSpan } from '../migration-edits';
+import { ensureImported } from '../fix';
+import { classSpan } from '../fix';
 import type { Finding, Rule, RuleContext, Severity, TextEdit } from '../types';
-import { needsRunBefore } from './missing-run-before';
-import { outcome, settingOf, severityFor, swappableReliance, unorderedRelations, unresolvedOrdering, unverifiedOrder } from './ordering';
+
+import { needsRunBefore, outcome, settingOf, severityFor, swappableReliance, unorderedRelations, unresolvedOrdering, unverifiedOrder } from './ordering';
 
 export const hardCodedSwappableInMigration: Rule = {
   code: 'SWP203',

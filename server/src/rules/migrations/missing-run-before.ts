@@ -3,9 +3,9 @@ import type { OrderedRelation } from '../../django/migrate-run';
 import { sameLabel, type DjangoProject, type MigrationInfo } from '../../django/project';
 import type { ParsedFile } from '../../django/source';
 import { namedSetting, settingRelated } from '../common';
-import { addRunBeforeEdit, classSpan } from '../migration-edits';
-import type { Finding, Rule, RuleContext } from '../types';
-import { fieldName, outcome, settingOf, severityFor, swappableReliance, unorderedRelations, unverifiedOrder } from './ordering';
+import { addRunBeforeEdit, classSpan } from '../fix';
+import type { Finding, Rule } from '../types';
+import { fieldName, needsRunBefore, outcome, severityFor, unorderedRelations, unverifiedOrder } from './ordering';
 
 export const missingRunBefore: Rule = {
   code: 'SWP201',
@@ -110,26 +110,6 @@ nor when migrations of several apps need it.`,
     return findings;
   },
 };
-
-/**
- * A relation through a setting that the creating migration has to order with run_before: it is in
- * the app that declares the setting (its migrations name the setting without a dependency on the
- * model in force: django-oauth-toolkit, a swapper app's own relations), or in code the project does
- * not edit.
- */
-export function needsRunBefore(context: RuleContext, relation: OrderedRelation): boolean {
-  const { project } = context;
-  const setting = settingOf(relation);
-  if (!setting) return false;
-  if (swappableReliance(project, relation.consumer, setting)) return false;
-  const creator = project.migrations.get(relation.creator);
-  if (!creator?.file || creator.origin !== 'workspace' || context.codeRole(creator.file) === 'installed') return false;
-  const state = project.swappable(setting);
-  const owner = state?.defaultLabel.split('.')[0];
-  const consumer = project.migrations.get(relation.consumer);
-  const editable = consumer?.file !== undefined && consumer.origin === 'workspace' && context.codeRole(consumer.file) !== 'installed';
-  return splitKey(relation.consumer)[0] === owner || !editable;
-}
 
 function describePath(project: DjangoProject, path: MigrationKey[]): string {
   const steps: string[] = [];

@@ -1,4 +1,4 @@
-import type { MigrationKey } from '../../django/graph';
+import { splitKey, type MigrationKey } from '../../django/graph';
 import { cannotResolveText, migrateRun, type OrderedRelation } from '../../django/migrate-run';
 import type { DjangoProject } from '../../django/project';
 import type { RuleContext, Severity } from '../types';
@@ -104,4 +104,24 @@ export function fieldName(relation: OrderedRelation): string {
 export function unverifiedOrder(relations: OrderedRelation[]): string | undefined {
   const unknown = relations.find((r) => r.orderUnknown);
   return unknown ? `the dependencies of \`${unknown.consumer}\` or of a migration before it are not all known` : undefined;
+}
+
+/**
+ * A relation through a setting that the creating migration has to order with run_before: it is in
+ * the app that declares the setting (its migrations name the setting without a dependency on the
+ * model in force: django-oauth-toolkit, a swapper app's own relations), or in code the project does
+ * not edit.
+ */
+export function needsRunBefore(context: RuleContext, relation: OrderedRelation): boolean {
+  const { project } = context;
+  const setting = settingOf(relation);
+  if (!setting) return false;
+  if (swappableReliance(project, relation.consumer, setting)) return false;
+  const creator = project.migrations.get(relation.creator);
+  if (!creator?.file || creator.origin !== 'workspace' || context.codeRole(creator.file) === 'installed') return false;
+  const state = project.swappable(setting);
+  const owner = state?.defaultLabel.split('.')[0];
+  const consumer = project.migrations.get(relation.consumer);
+  const editable = consumer?.file !== undefined && consumer.origin === 'workspace' && context.codeRole(consumer.file) !== 'installed';
+  return splitKey(relation.consumer)[0] === owner || !editable;
 }

@@ -1,7 +1,7 @@
 import { migrateRun, type OrderedRelation } from '../../django/migrate-run';
 import type { MigrationInfo } from '../../django/project';
 import type { Span } from '../../syntax/tree';
-import { classSpan } from '../migration-edits';
+import { classSpan } from '../fix';
 import type { Finding, Rule } from '../types';
 import { cannotResolve } from './ordering';
 

@@ -1,7 +1,7 @@
 import { splitKey } from '../../django/graph';
 import type { OrderedRelation } from '../../django/migrate-run';
 import { namedSetting, settingRelated } from '../common';
-import { classSpan, dependencySpan } from '../migration-edits';
+import { classSpan, dependencySpan } from '../fix';
 import type { Finding, Rule } from '../types';
 import { fieldName, outcome, settingOf, severityFor, swappableReliance, unorderedRelations, unverifiedOrder } from './ordering';
 

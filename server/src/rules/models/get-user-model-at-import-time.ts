@@ -5,6 +5,7 @@ import { GET_USER_MODEL } from '../../django/knowledge';
 import type { ModuleScope } from '../../django/modules';
 import { settingExpression } from '../common';
 import type { Finding, Rule } from '../types';
+import { IMPORT_TIME_CODE, nestedBlocks } from '../../syntax/walk';
 
 type ModuleKind = 'settings' | 'apps.py' | 'models' | '__init__';
 
@@ -143,15 +144,11 @@ function importTimeCalls(statements: PyStatement[], scope: ModuleScope): ImportT
           }
         });
       }
-      if (s.kind === 'class' || s.kind === 'block') visit(s.body, guards, caught, onlyIf);
-      else if (s.kind === 'if') {
-        visit(s.body, [...guards, { test: s.test, holds: true }], caught, onlyIf);
-        visit(s.orelse, [...guards, { test: s.test, holds: false }], caught, onlyIf);
-      } else if (s.kind === 'try') {
-        visit(s.body, guards, caught || s.handlers.some((h) => catches(h.types)), onlyIf);
-        for (const h of s.handlers) visit(h.body, guards, caught, onlyIf ?? 'the call runs only when an exception is handled');
-        visit(s.orelse, guards, caught, onlyIf);
-        visit(s.finalbody, guards, caught, onlyIf);
+      for (const block of nestedBlocks(s, IMPORT_TIME_CODE)) {
+        if (block.part === 'if' || block.part === 'else') visit(block.statements, [...guards, { test: block.test, holds: block.part === 'if' }], caught, onlyIf);
+        else if (block.part === 'try' && s.kind === 'try') visit(block.statements, guards, caught || s.handlers.some((h) => catches(h.types)), onlyIf);
+        else if (block.part === 'except') visit(block.statements, guards, caught, onlyIf ?? 'the call runs only when an exception is handled');
+        else visit(block.statements, guards, caught, onlyIf);
       }
     }
   };

@@ -6,8 +6,9 @@ import { normalizeQualified, type BindingChoice, type ModuleScope } from '../../
 import type { DjangoProject, SwappableState } from '../../django/project';
 import type { ParsedFile } from '../../django/source';
 import { describeSetting, settingRelated } from '../common';
-import { ensureImported } from '../edits';
+import { ensureImported } from '../fix';
 import type { Finding, Rule, RuleContext, TextEdit } from '../types';
+import { EVERY_BLOCK, nestedBlocks } from '../../syntax/walk';
 
 export const swappedModelImport: Rule = {
   code: 'SWP102',
@@ -283,22 +284,8 @@ function usesOf(file: ParsedFile, scope: ModuleScope, project: DjangoProject, qu
     let current = guards;
     for (const s of list) {
       for (const expr of statementExprs(s)) visitExpr(expr, current);
-      switch (s.kind) {
-        case 'class':
-        case 'def':
-        case 'block':
-          walk(s.body, current);
-          break;
-        case 'if':
-          walk(s.body, [...current, { test: s.test, holds: true }]);
-          walk(s.orelse, [...current, { test: s.test, holds: false }]);
-          break;
-        case 'try':
-          walk(s.body, current);
-          for (const h of s.handlers) walk(h.body, current);
-          walk(s.orelse, current);
-          walk(s.finalbody, current);
-          break;
+      for (const block of nestedBlocks(s, EVERY_BLOCK)) {
+        walk(block.statements, block.part === 'if' || block.part === 'else' ? [...current, { test: block.test, holds: block.part === 'if' }] : current);
       }
       // `if swapper.is_swapped(...): return` guards what follows in the block.
       const exit = exitGuard(s, file.text);

@@ -1,6 +1,6 @@
 import { sameLabel, type DjangoProject, type ModelInfo } from '../../django/project';
 import { describeSetting, settingRelated } from '../common';
-import { defineSettingFix, settingsFileOf } from './undefined-swappable-setting';
+import { defineSettingFix, settingsFileOf } from '../fix';
 import type { Finding, Rule } from '../types';
 
 const PERMISSIONS_MIXIN = ['django.contrib.auth.models.AbstractUser', 'django.contrib.auth.models.PermissionsMixin'];

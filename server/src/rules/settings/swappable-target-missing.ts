@@ -1,6 +1,6 @@
 import { closestName } from '../text-distance';
 import type { Finding, Rule } from '../types';
-import { relationsFollowing, resolvedAtImport } from './malformed-swappable-setting';
+import { relationsFollowing, resolvedAtImport } from './swappable-relations';
 
 export const swappableTargetMissing: Rule = {
   code: 'SWP402',

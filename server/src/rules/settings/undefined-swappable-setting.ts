@@ -3,9 +3,10 @@ import type { Span } from '../../syntax/tree';
 import { exitGuard, guardsHold, testText, type Guard } from '../../django/conditions';
 import type { DjangoProject, ModelInfo, SwappableState } from '../../django/project';
 import { settingReference, type RelationTarget } from '../../django/references';
-import type { ParsedFile } from '../../django/source';
 import type { RelationField } from '../../django/models';
-import type { Finding, Rule, RuleContext, TextEdit } from '../types';
+import { defineSettingFix, settingsFileOf } from '../fix';
+import type { Finding, Rule, RuleContext } from '../types';
+import { EVERY_BLOCK, nestedBlocks } from '../../syntax/walk';
 
 export const undefinedSwappableSetting: Rule = {
   code: 'SWP403',
@@ -133,16 +134,9 @@ function checkFile(context: RuleContext, path: string, undefinedSettings: Map<st
           if (read?.via === 'django' && undefinedSettings.has(read.setting)) reads.push({ setting: read.setting, span: e.span, inFunction, guards: current });
         });
       }
-      if (s.kind === 'class' || s.kind === 'block') visit(s.body, current, inFunction);
-      else if (s.kind === 'def') visit(s.body, current, true);
-      else if (s.kind === 'if') {
-        visit(s.body, [...current, { test: s.test, holds: true }], inFunction);
-        visit(s.orelse, [...current, { test: s.test, holds: false }], inFunction);
-      } else if (s.kind === 'try') {
-        visit(s.body, current, inFunction);
-        for (const h of s.handlers) visit(h.body, current, inFunction);
-        visit(s.orelse, current, inFunction);
-        visit(s.finalbody, current, inFunction);
+      for (const block of nestedBlocks(s, EVERY_BLOCK)) {
+        const blockGuards = block.part === 'if' || block.part === 'else' ? [...current, { test: block.test, holds: block.part === 'if' }] : current;
+        visit(block.statements, blockGuards, inFunction || block.part === 'def');
       }
       const exit = exitGuard(s, file.text);
       if (exit) current = [...current, exit];
@@ -204,18 +198,3 @@ function declarationRelated(state: SwappableState, span: Span | undefined): Find
   return span && state.declaringModel?.file ? [{ file: state.declaringModel.file, span, message: `${state.declaringModel.label} declares swappable = "${state.setting}"` }] : [];
 }
 
-/** The settings file to add a setting to: the one that sets INSTALLED_APPS (the base of a package). */
-export function settingsFileOf(project: DjangoProject): string {
-  return project.settings.values.get('INSTALLED_APPS')?.location.file ?? project.settings.file!;
-}
-
-export function defineSettingFix(project: DjangoProject, file: ParsedFile | undefined, setting: string, label: string): Finding['fix'] {
-  if (!file) return undefined;
-  const quote = /^\s*\w+\s*=\s*'/m.test(file.text) && !/^\s*\w+\s*=\s*"/m.test(file.text) ? "'" : '"';
-  const eol = file.lines.eol;
-  const end = file.text.length;
-  const needsBreak = end > 0 && !file.text.endsWith('\n');
-  const edit: TextEdit = { file: file.path, span: { start: end, end }, newText: `${needsBreak ? eol : ''}${eol}${setting} = ${quote}${label}${quote}${eol}` };
-  void project;
-  return { title: `Define ${setting} = "${label}" in ${file.path.split(/[\\/]/).slice(-2).join('/')}`, safe: true, edits: [edit] };
-}

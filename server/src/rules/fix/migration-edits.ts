@@ -1,8 +1,8 @@
-import type { MigrationInfo } from '../django/project';
-import type { ParsedFile } from '../django/source';
-import type { PyStatement } from '../syntax/python';
-import type { Span } from '../syntax/tree';
-import type { TextEdit } from './types';
+import type { MigrationInfo } from '../../django/project';
+import type { ParsedFile } from '../../django/source';
+import type { PyStatement } from '../../syntax/python';
+import type { Span } from '../../syntax/tree';
+import type { TextEdit } from '../types';
 
 /** Where to point at a migration: an entry of its dependencies, else its `class Migration` line. */
 export function dependencySpan(migration: MigrationInfo, index: number): Span {

@@ -1,7 +1,7 @@
-import type { ParsedFile } from '../django/source';
-import { importedModule } from '../django/modules';
-import type { PyStatement } from '../syntax/python';
-import type { TextEdit } from './types';
+import type { ParsedFile } from '../../django/source';
+import { importedModule } from '../../django/modules';
+import type { PyStatement } from '../../syntax/python';
+import type { TextEdit } from '../types';
 
 /**
  * Edits shared by fixes: making a name available through an import, in the file's style.
