@@ -1,7 +1,7 @@
 import { sameLabel } from '../../django/project';
 import { describeSetting, settingRelated } from '../common';
 import { historicalCreations } from '../../django/migrate-run';
-import { classSpan } from '../migration-edits';
+import { classSpan } from '../fix';
 import type { Finding, Rule } from '../types';
 
 export const swappableMetaOnReplacement: Rule = {
