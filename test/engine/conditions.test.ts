@@ -15,7 +15,7 @@ function load(parser: PythonParser, overrides = {}) {
 }
 
 describeEachBackend('if tests and the classes they define', (parser) => {
-  it('a class under a false test is no model; under an unknown one it is marked conditional', () => {
+  it('a class under a false test is no model; under an unknown one it is marked conditional; one in a with block is a model', () => {
     const project = load(parser());
     const labels = project.models.filter((m) => m.origin === 'workspace').map((m) => `${m.label}${m.abstract ? ' (abstract)' : ''}${m.conditional ? ` (if ${m.conditional})` : ''}`).sort();
     assert.deepEqual(labels, [
@@ -23,6 +23,7 @@ describeEachBackend('if tests and the classes they define', (parser) => {
       'invites.AbstractInvite (abstract)',
       'invites.Invite',
       'links.Link',
+      'links.LinkCheck',
       'pages.Page',
       'tenants.Client',
     ]);

@@ -20,10 +20,11 @@ export interface WalkScope {
 export const EVERY_BLOCK: WalkScope = { classBodies: true, functionBodies: true, withBlocks: true, exceptHandlers: true, tryElse: true, finallyBlocks: true };
 
 /**
- * The statements of a module that define its top-level names, as model discovery reads them: `if`
- * branches and `try` blocks with their handlers and `else`, not `with` or `finally` blocks nor bodies.
+ * The statements of a module that define its top-level names, as model discovery reads them: every
+ * block that runs at import time (`if`, `try` and its handlers, `else` and `finally`, `with`), not
+ * class or function bodies. A class defined in a `with` block is a module-level class to Python.
  */
-export const MODULE_DEFINITIONS: WalkScope = { classBodies: false, functionBodies: false, withBlocks: false, exceptHandlers: true, tryElse: true, finallyBlocks: false };
+export const MODULE_DEFINITIONS: WalkScope = { classBodies: false, functionBodies: false, withBlocks: true, exceptHandlers: true, tryElse: true, finallyBlocks: true };
 
 /** Code that runs when a module is imported: everything but function bodies. */
 export const IMPORT_TIME_CODE: WalkScope = { ...EVERY_BLOCK, functionBodies: false };
