@@ -79,15 +79,12 @@ interface HistoricalModel {
   noTable?: boolean;
 }
 
-const runs = new WeakMap<DjangoProject, MigrateRun>();
-
+/** What `migrate` does on an empty database with this project (the project computes it once, when first asked). */
 export function migrateRun(project: DjangoProject): MigrateRun {
-  let run = runs.get(project);
-  if (!run) runs.set(project, (run = simulate(project)));
-  return run;
+  return project.migrateRun;
 }
 
-function simulate(project: DjangoProject): MigrateRun {
+export function simulateMigrate(project: DjangoProject): MigrateRun {
   const blocking = project.graph.problems.find(
     (p) =>
       p.kind === 'cycle' ||
@@ -377,17 +374,17 @@ export interface HistoricalCreation {
   swappable?: string | 'unknown';
 }
 
-const creations = new WeakMap<DjangoProject, Map<string, HistoricalCreation>>();
-
 /**
  * Every model's CreateModel, by lower-case label: the first one in graph order. A model whose
  * CreateModel has no `swappable` option is never swapped out in the migration state, whatever the
  * settings say: `apps.get_model()` in a data migration returns it with its table.
  */
 export function historicalCreations(project: DjangoProject): Map<string, HistoricalCreation> {
-  let map = creations.get(project);
-  if (map) return map;
-  map = new Map();
+  return project.historicalCreations;
+}
+
+export function readHistoricalCreations(project: DjangoProject): Map<string, HistoricalCreation> {
+  const map = new Map<string, HistoricalCreation>();
   const keys = [...project.migrations.keys()].sort();
   const live = keys.filter((key) => project.graph.nodes.has(key));
   const plan = project.graph.migrationPlan();
@@ -401,7 +398,6 @@ export function historicalCreations(project: DjangoProject): Map<string, Histori
       if (!map.has(label)) map.set(label, { label: `${migration.app}.${step.model}`, creator: key, creatorOperation: step.index, swappable: step.swappable });
     }
   }
-  creations.set(project, map);
   return map;
 }
 

@@ -14,6 +14,7 @@ import { decideModels } from './model-decision';
 import { buildMigrationGraph } from './project-graph';
 import type { AppInfo, MigrationInfo, ModelInfo, ProjectConfig, ProjectFile, SwappableState } from './project-model';
 import { findCreatingMigrations, readSwappableStates } from './swappable-states';
+import { readHistoricalCreations, simulateMigrate, type HistoricalCreation, type MigrateRun } from './migrate-run';
 
 export type { AppInfo, MigrationInfo, ModelInfo, Origin, ProjectConfig, ProjectFile, SettingsSource, SwappableState } from './project-model';
 
@@ -254,6 +255,19 @@ export class DjangoProject {
     if (!facts.guards) return true;
     const scope = this.scopeOfFile(facts.file);
     return scope ? guardsHold(facts.guards, scope, this.conditions) : undefined;
+  }
+
+  #migrateRun?: MigrateRun;
+  #historicalCreations?: Map<string, HistoricalCreation>;
+
+  /** What `migrate` does on an empty database with this project: computed when first asked, never reused by another build. */
+  get migrateRun(): MigrateRun {
+    return (this.#migrateRun ??= simulateMigrate(this));
+  }
+
+  /** Every model's first CreateModel in graph order, by lower-case label (see migrate-run.ts). */
+  get historicalCreations(): Map<string, HistoricalCreation> {
+    return (this.#historicalCreations ??= readHistoricalCreations(this));
   }
 
   #knownByQualified?: Map<string, { app: KnownApp; model: KnownModel; installed: boolean }>;
