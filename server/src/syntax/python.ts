@@ -2,6 +2,7 @@
 import { MirrorNode, mirrorAt } from './mirror';
 import type { PyExpr, PyImport, PyImportedName, PyKeyword, PyModule, PyStatement, ModuleChunk } from './python-ast';
 import type { Span, SyntaxNode, SyntaxTree } from './tree';
+import { findSyntaxErrors, namedChildren, readString, span, type ReadableNode } from './python-nodes';
 
 export type { ModuleChunk, PyExpr, PyImport, PyImportedName, PyKeyword, PyModule, PyStatement } from './python-ast';
 export { dottedName, forEachExpr, forEachStatement, keywordArgument, statementExprs } from './python-queries';
@@ -25,7 +26,7 @@ export interface SummaryOptions {
  */
 export function summarizeModule(tree: SyntaxTree, source: string, options: SummaryOptions = {}, previous?: { module: PyModule; source: string }): PyModule {
   const root = tree.rootNode;
-  const syntaxErrors = root.hasError ? findSyntaxErrors(root) : [];
+  const syntaxErrors = root.hasError ? findSyntaxErrors(root, MAX_SYNTAX_ERRORS) : [];
   if (!previous?.module.chunks) {
     const reader = new ModuleReader(source, options);
     return { statements: reader.block(readable(tree, root, source, options), 0), imports: reader.imports, syntaxErrors };
@@ -97,29 +98,8 @@ function shifted<T>(value: T, delta: number): T {
   return out as T;
 }
 
-function span(node: { startIndex: number; endIndex: number }): Span {
-  return { start: node.startIndex, end: node.endIndex };
-}
 
-/** What the reader needs of a node: a tree's own nodes (wasm) and mirrored ones (native) both have it. */
-interface ReadableNode {
-  readonly type: string;
-  readonly startIndex: number;
-  readonly endIndex: number;
-  readonly isMissing: boolean;
-  readonly childCount: number;
-  readonly children: (ReadableNode | null)[];
-  readonly namedChildren: (ReadableNode | null)[];
-  childForFieldName(name: string): ReadableNode | null;
-}
 
-function namedChildren(node: ReadableNode): ReadableNode[] {
-  const out: ReadableNode[] = [];
-  for (const child of node.namedChildren) {
-    if (child && child.type !== 'comment') out.push(child);
-  }
-  return out;
-}
 
 class ModuleReader {
   readonly imports: PyImport[] = [];
@@ -363,12 +343,12 @@ class ModuleReader {
     if (depth > MAX_DEPTH) return { k: 'unknown', span: where };
     switch (node.type) {
       case 'string':
-        return this.string(node) ?? { k: 'unknown', span: where };
+        return readString(node, this.source) ?? { k: 'unknown', span: where };
       case 'concatenated_string': {
         let value = '';
         let first: Extract<PyExpr, { k: 'str' }> | null = null;
         for (const part of namedChildren(node)) {
-          const piece = part.type === 'string' ? this.string(part) : null;
+          const piece = part.type === 'string' ? readString(part, this.source) : null;
           if (!piece) return { k: 'unknown', span: where };
           first ??= piece;
           value += piece.value;
@@ -453,49 +433,6 @@ class ModuleReader {
       }
     }
   }
-
-  private string(node: ReadableNode): Extract<PyExpr, { k: 'str' }> | null {
-    let opener = '';
-    let value = '';
-    for (const part of node.children) {
-      if (!part) continue;
-      switch (part.type) {
-        case 'string_start':
-          opener = this.text(part);
-          break;
-        case 'string_content': {
-          // Escape sequences are children of the content: decode them between the literal runs.
-          let at = part.startIndex;
-          for (const escape of part.childCount > 0 ? part.children : []) {
-            if (!escape || escape.type !== 'escape_sequence') continue;
-            value += this.source.slice(at, escape.startIndex) + decodeEscape(this.text(escape));
-            at = escape.endIndex;
-          }
-          value += this.source.slice(at, part.endIndex);
-          break;
-        }
-        case 'escape_sequence':
-          value += decodeEscape(this.text(part));
-          break;
-        case 'interpolation':
-          return null; // f-strings are not static values
-        case 'string_end':
-          break;
-        default:
-          if (part.type === 'ERROR' || part.isMissing) return null;
-      }
-    }
-    const match = /^([A-Za-z]*)('\'\'|"""|'|")$/.exec(opener);
-    if (!match) return null;
-    const prefix = match[1].toLowerCase();
-    if (prefix.includes('b') || prefix.includes('f')) return null;
-    if (prefix.includes('r')) {
-      // Raw strings keep backslashes: re-read the source between the quotes.
-      const text = this.text(node);
-      value = text.slice(opener.length, text.length - match[2].length);
-    }
-    return { k: 'str', value, quote: match[2], prefix: match[1], span: span(node) };
-  }
 }
 
 const STATEMENT_TYPES = new Set([
@@ -512,30 +449,5 @@ const STATEMENT_TYPES = new Set([
   'while_statement',
 ]);
 
-function decodeEscape(raw: string): string {
-  const simple = SIMPLE_ESCAPES[raw.slice(1)];
-  if (simple !== undefined) return simple;
-  if (/^\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8})$/.test(raw)) return String.fromCodePoint(parseInt(raw.slice(2), 16));
-  return raw;
-}
 
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v' };
 
-function findSyntaxErrors(root: SyntaxNode): Span[] {
-  const out: Span[] = [];
-  const stack: SyntaxNode[] = [root];
-  while (stack.length > 0 && out.length < MAX_SYNTAX_ERRORS) {
-    const node = stack.pop()!;
-    if (node.type === 'ERROR' || node.isMissing) {
-      out.push(span(node));
-      continue;
-    }
-    if (!node.hasError) continue;
-    const children = node.children;
-    for (let i = children.length - 1; i >= 0; i--) {
-      const child = children[i];
-      if (child && (child.hasError || child.isMissing || child.type === 'ERROR')) stack.push(child);
-    }
-  }
-  return out.sort((a, b) => a.start - b.start);
-}
