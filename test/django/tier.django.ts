@@ -607,7 +607,7 @@ describe('Django tier', function () {
             const afterBy = new Map(records(after));
             // An unsafe fix that changes a model leaves a migration to write (its docs say so): until makemigrations
             // runs, a query may miss the table or column that migration would create.
-            const pending = new Map(records(after)).get('commands.makemigrations_check')?.outcome === 'changes';
+            const pending = afterBy.get('commands.makemigrations_check')?.outcome === 'changes';
             const awaitsMigration = (r: CommandRecord) => pending && (SIG.noTable.shows(r) || SIG.noColumn.shows(r));
             for (const d of entry.fixed!.fixedDiagnostics) {
               for (const s of (SIGNATURES[d.code] ?? []).filter((x) => x.named.some((word) => d.message.includes(word)))) {

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { PlanDeployment } from '../django/swap/plan-data';
+import type { PlanDeployment } from '../engine/plan';
 
 /** `djswap plan --write`: writes (and deletes) the files of a deployment's edit steps, inside the project only. */
 export function writeDeploymentEdits(root: string, deployment: PlanDeployment): { written: string[]; deleted: string[] } {

@@ -30,3 +30,4 @@ export function buildSwapPlan(project: DjangoProject, request: PlanRequest): Swa
 }
 
 export { nextDeploymentWithEdits };
+export type { PlanDeployment, SwapPlan } from '../django/swap/plan-data';

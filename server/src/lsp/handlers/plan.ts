@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { TextDocumentEdit, WorkspaceEdit, CreateFile, DeleteFile } from 'vscode-languageserver/node';
-import { nextDeploymentWithEdits, type SwapPlan } from '../../django/swap/plan-data';
+import { nextDeploymentWithEdits, type SwapPlan } from '../../engine/plan';
 import type { Session } from '../../engine/session';
 import { LineIndex } from '../../syntax/text';
 import { pathToUri, uriToPath } from '../convert';

@@ -13,7 +13,7 @@ export const unmigratedDependencyTarget: Rule = {
 \`migrations/__init__.py\` counts: Django then treats the folder as a namespace package and the app as
 unmigrated), and a \`__first__\` or \`__latest__\` dependency on an app that is not installed or whose migrations
 package is empty. A dependency on an installed app without a migrations package is not reported: Django drops it
-without a word and creates that app's tables itself.`,
+without a word and \`migrate\` succeeds.`,
     whyIsThisBad: `For an app that is not installed, Django fails with \`ValueError: Dependency on unknown app: catalog\`;
 for an app whose migrations package holds no migration, with \`ValueError: Dependency on app with no migrations:
 catalog\`. For an app without a migrations package it says nothing: the loader drops the
@@ -64,7 +64,7 @@ empty file first).`,
     for (const problem of project.graph.problems) {
       if (problem.kind !== 'unmigrated-dependency' || problem.via !== 'dependency') continue;
       // Django drops a dependency on an installed app without a migrations package (MigrationLoader.check_key)
-      // and creates that app's tables itself: nothing fails, nothing to report.
+      // and migrate succeeds (scenario dependency_on_unmigrated_app): nothing to report.
       if (problem.reason === 'unmigrated') continue;
       const origin = project.migrations.get(problem.origin);
       if (!origin?.file || origin.origin !== 'workspace') continue;
