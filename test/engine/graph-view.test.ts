@@ -11,7 +11,9 @@ const ORACLE = path.join(REPO, 'test', 'oracle');
 const SNAPSHOTS = path.join(FIXTURES, 'graph-view');
 
 /** Paths in the output made machine-independent. */
-const portable = (text: string) => text.split(REPO).join('<repo>').split(os.tmpdir()).join('<tmp>');
+/** The checkout's and the temporary folder's paths as placeholders, only where a path starts with them (a checkout at `/ci` must not rewrite `/test/oracle/circular_...`). */
+const portable = (text: string) => text.replace(pathPrefix(REPO), '<repo>').replace(pathPrefix(os.tmpdir()), '<tmp>');
+const pathPrefix = (dir: string) => new RegExp(`(?<![\\w./-])${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=/|$)`, 'g');
 
 describeEachBackend('migration graph view', (parser) => {
   const view = async (project: string, options: GraphViewOptions = {}, overrides = {}) => {
