@@ -1,4 +1,5 @@
 import type { EntryKind, ParsedFile, SourceTree } from '../django/source';
+import { readPlainModule } from '../syntax/plain-module';
 import { summarizeModule, summarizeModuleInChunks, type PyModule, type SummaryOptions } from '../syntax/python';
 import { LineIndex } from '../syntax/text';
 import type { PythonParser, SyntaxTree, TreeEdit } from '../syntax/tree';
@@ -140,9 +141,12 @@ export class FileCache implements SourceTree {
     return parsed ?? undefined;
   }
 
-  private summarize(file: string, text: string, readOnlyReason?: string, previous?: SyntaxTree): EngineFile {
+  private summarize(file: string, text: string, readOnlyReason?: string): EngineFile {
     this.parseCount++;
-    const tree = this.parser.parse(text, previous);
+    // Most closed files are generated migrations: read without a tree when the text allows it.
+    const plain = readPlainModule(text, this.summaryOptions);
+    if (plain) return parsedFile(file, text, plain, readOnlyReason);
+    const tree = this.parser.parse(text);
     try {
       return parsedFile(file, text, summarizeModule(tree, text, this.summaryOptions), readOnlyReason);
     } finally {
