@@ -139,13 +139,13 @@ describeEachBackend('plain module reader', (parser) => {
       for (const file of pythonFiles(root)) {
         const text = fs.readFileSync(file, 'utf8');
         const { plain } = readBoth(parser(), text, path.relative(REPO, file));
-        if (file.includes(`${path.sep}migrations${path.sep}`)) {
+        if (file.startsWith(REPO + path.sep) && file.includes(`${path.sep}migrations${path.sep}`)) {
           migrations++;
           if (plain) migrationsRead++;
         }
       }
     }
-    // Data migrations (functions for RunPython) go to tree-sitter; generated ones must not.
+    // Generated migrations must not go to tree-sitter (counted on the repository's own files: other trees have more data migrations).
     assert.ok(migrations > 500, `only ${migrations} migrations found`);
     assert.ok(migrationsRead / migrations > 0.9, `read ${migrationsRead} of ${migrations} migrations without a tree`);
   });
