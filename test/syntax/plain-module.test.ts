@@ -85,28 +85,59 @@ class Migration(migrations.Migration):
   'imports of every form': 'import a.b.c as d, e\nfrom . import x\nfrom ..pkg.mod import (y as z,\n    w,)\nfrom m import *\nfrom __future__ import absolute_import, unicode_literals\n',
   'chained assignments, docstrings and pass': 'a = b.c = d[0] = 1\nclass E(F, metaclass=G):\n    """Doc."""\n    pass\n',
   'an empty module and a module of comments': '# only a comment\n\n',
+  'a data migration': `from django.db import migrations
+
+
+def forwards(apps, schema_editor, *args, **kwargs):
+    """Copies the owner."""
+    Order = apps.get_model("shop", "Order")
+    for order in Order.objects.filter(owner__isnull=True).iterator():  # slow
+        if order.user_id is not None and not order.legacy:
+            order.owner_id = order.user_id
+        elif order.total >= 10 or order.total < -1:
+            order.total += 1
+        else:
+            continue
+        order.save(update_fields=["owner"])
+    try:
+        Order.objects.get(pk=1)
+    except (Order.DoesNotExist, ValueError):
+        pass
+    else:
+        raise ValueError(f"order {order.pk!r} in {'x'}")
+    finally:
+        del Order
+    return order, 2 ** -1
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0001_initial")]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop, elidable=True)]
+`,
+  'conditional expressions, comparisons chained, is not and not in': 'x = a if b < c <= d else e\ny = a is not b and c not in d\nz = not a\n',
+  'bytes, f-strings and dicts with a splat, read as unknown': "a = b'x'\nb = f'{c}-{d[\"k\"]:>10}' 'plain'\nc = {**d, 'e': 1}\nd = rb'\\d'\n",
+  'tuple targets and values without parentheses': 'a, b = c.d = 1, 2\n',
+  'while and with blocks': 'while True:\n    with open(f) as g:\n        break\n',
 };
 
 /** Texts just outside the subset: the plain reader must give up (tree-sitter reads them). */
 const OUTSIDE: Record<string, string> = {
-  'a function': 'def f():\n    return 1\n',
-  'an if statement': 'if x:\n    y = 1\n',
-  'a decorator': '@d\nclass A:\n    pass\n',
+  'an async function': 'async def f():\n    pass\n',
+  'a for loop with an else': 'for a in b:\n    pass\nelse:\n    pass\n',
+  'an except clause that names the exception': 'try:\n    pass\nexcept E as e:\n    pass\n',
+  'a floor division': 'x = a // b\n',
+  'an f-string quoting its own quote inside braces': 'x = f"{y["k"]}"\n',
+  'a starred target': 'a, *b = c\n',
+  'a trailing comma after a bare tuple': 'x = 1, 2,\n',
+  'a one-line function': 'def f(): pass\n',
+    'a decorator': '@d\nclass A:\n    pass\n',
   'a lambda': 'x = lambda: 1\n',
-  'a comparison': 'x = a == b\n',
-  'a conditional expression': 'x = a if b else c\n',
   'a comprehension': 'x = [a for a in b]\n',
-  'an f-string': 'x = f"{y}"\n',
-  'bytes': "x = b'y'\n",
-  'double-star arguments': 'x = f(**kw)\n',
-  'a power': 'x = 2 ** 3\n',
   'a tab in the indentation': 'class A:\n\tx = 1\n',
   'a backslash continuation': 'x = 1 + \\\n    2\n',
   'an escape tree-sitter keeps as text': "x = '\\d'\n",
   'a semicolon': 'x = 1; y = 2\n',
   'an annotation': 'x: int = 1\n',
-  'an augmented assignment': 'x += 1\n',
-  'a tuple without parentheses': 'x = 1, 2\n',
   'a slice': 'x = y[1:2]\n',
   'a non-ASCII name': 'café = 1\n',
   'a byte-order mark': '\ufeffx = 1\n',

@@ -1,54 +1,18 @@
 /**
  * A reader for modules written in the plain subset of Python that code generators write (Django's
- * migrations above all): imports, classes, assignments and literal expressions. It returns exactly the
- * `PyModule` that `summarizeModule` reads off tree-sitter's tree, or undefined as soon as the text steps
- * outside that subset (a `def`, an `if`, a lambda, a backslash it does not know, tabs ...), and the caller
- * parses the file with tree-sitter instead. No tree is built, so nothing is copied out of a parser.
- * `test/syntax/plain-module.test.ts` holds it equal to the tree-sitter path.
+ * migrations above all): imports, classes, functions, assignments, `if`/`for`/`while`/`with`/`try` blocks
+ * and expressions of names, literals, calls, operators and comparisons. It returns exactly the `PyModule`
+ * that `summarizeModule` reads off tree-sitter's tree, or undefined as soon as the text steps outside that
+ * subset (a lambda, a comprehension, an f-string, a decorator, a backslash it does not know, tabs ...),
+ * and the caller parses the file with tree-sitter instead. No tree is built, so nothing is copied out of
+ * a parser. `test/syntax/plain-module.test.ts` holds it equal to the tree-sitter path.
  */
 import type { PyExpr, PyImport, PyImportedName, PyKeyword, PyModule, PyStatement } from './python-ast';
 import type { SummaryOptions } from './python';
-
-/** Thrown where the text leaves the subset; caught once, at the top. */
-class OutsideSubset extends Error {}
-const OUTSIDE = new OutsideSubset();
-
-const enum T {
-  Name,
-  Number,
-  String,
-  Op,
-  Newline,
-  Indent,
-  Dedent,
-  End,
-}
-
-interface Token {
-  type: T;
-  start: number;
-  end: number;
-  /** The name, operator, or the raw text of a number. */
-  text: string;
-}
-
-/** Python's keywords: never a name. */
-const KEYWORDS = new Set([
-  'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally', 'for',
-  'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try', 'while', 'with', 'yield',
-]);
-/** Names that start statements of their own in tree-sitter's grammar (`print x`, `match x:`): the subset never starts a statement with one. */
-const SOFT_KEYWORDS = new Set(['print', 'exec', 'match', 'case', 'type']);
+import { KEYWORDS, OUTSIDE, SOFT_KEYWORDS, T, Tokenizer, type Token } from './plain-tokens';
 
 /** Operators of binary expressions, loosest first, as tree-sitter's grammar ranks them (`^` above `&`, unlike Python). */
 const BINARY_LEVELS: readonly (readonly string[])[] = [['|'], ['&'], ['^'], ['+', '-'], ['*', '/', '%']];
-/** Operators of two or more characters: none is in the subset (`**`, `//`, comparisons, augmented assignments). */
-const LONG_OPERATORS = ['...', '->', ':=', '**', '//', '<<', '>>', '<=', '>=', '==', '!=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '@='];
-/** One-character tokens of the subset; `@`, `;`, `<`, `>` and `!` are not in it. */
-const SINGLE_OPERATORS = new Set('()[]{},:.=+-*/%|&^~');
-const NUMBER = /(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?/y;
-const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
-const STRING_PREFIX = /(?:[rRuU]|)(?=['"])/y;
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
 
 /** Reads `source` without a parser; undefined when it is not in the plain subset. */
@@ -59,184 +23,6 @@ export function readPlainModule(source: string, options: SummaryOptions = {}): P
     if (error === OUTSIDE) return undefined;
     throw error;
   }
-}
-
-class Tokenizer {
-  private at = 0;
-  private depth = 0;
-  private readonly indents: number[] = [0];
-  private pendingDedents = 0;
-  private atLineStart = true;
-  private finished = false;
-  /** The comments since the last token that is not a newline, indent or dedent: a block's span takes those indented inside it. */
-  comments: { column: number; end: number }[] = [];
-
-  constructor(private readonly source: string) {
-    if (source.charCodeAt(0) === 0xfeff) throw OUTSIDE;
-  }
-
-  next(): Token {
-    const token = this.read();
-    if (token.type <= T.Op && this.comments.length > 0) this.comments = [];
-    return token;
-  }
-
-  private read(): Token {
-    if (this.pendingDedents > 0) {
-      this.pendingDedents--;
-      return { type: T.Dedent, start: this.at, end: this.at, text: '' };
-    }
-    const source = this.source;
-    if (this.atLineStart && this.depth === 0) {
-      const indentToken = this.lineStart();
-      if (indentToken) return indentToken;
-    }
-    // Skip spaces and comments within a line (and newlines inside brackets).
-    for (;;) {
-      const c = source.charCodeAt(this.at);
-      if (c === 32) this.at++;
-      else if (c === 35) this.skipComment();
-      else if ((c === 10 || c === 13) && this.depth > 0) this.at += c === 13 && source.charCodeAt(this.at + 1) === 10 ? 2 : 1;
-      else if (c === 9 || c === 12 || c === 92) throw OUTSIDE; // tabs, form feeds, backslash continuations
-      else break;
-    }
-    const start = this.at;
-    if (start >= source.length) return this.end();
-    const c = source.charCodeAt(start);
-    if (c === 10 || c === 13) {
-      this.at += c === 13 && source.charCodeAt(start + 1) === 10 ? 2 : 1;
-      this.atLineStart = true;
-      return { type: T.Newline, start, end: start, text: '' };
-    }
-    STRING_PREFIX.lastIndex = start;
-    if (STRING_PREFIX.test(source)) return this.string(start, STRING_PREFIX.lastIndex);
-    NAME.lastIndex = start;
-    if (NAME.test(source)) {
-      if (source.charCodeAt(NAME.lastIndex) > 127) throw OUTSIDE;
-      this.at = NAME.lastIndex;
-      // b'', f'' and the other prefixes the subset does not read.
-      if (source[this.at] === '"' || source[this.at] === "'") throw OUTSIDE;
-      return { type: T.Name, start, end: this.at, text: source.slice(start, this.at) };
-    }
-    if ((c >= 48 && c <= 57) || (c === 46 && isDigit(source.charCodeAt(start + 1)))) {
-      NUMBER.lastIndex = start;
-      if (!NUMBER.test(source)) throw OUTSIDE;
-      this.at = NUMBER.lastIndex;
-      const after = source.charCodeAt(this.at);
-      if ((after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95 || isDigit(after) || after === 46) throw OUTSIDE; // 0x1, 1j, 1L
-      return { type: T.Number, start, end: this.at, text: source.slice(start, this.at) };
-    }
-    for (const op of LONG_OPERATORS) {
-      if (source.startsWith(op, start)) throw OUTSIDE;
-    }
-    const ch = source[start];
-    if (!SINGLE_OPERATORS.has(ch)) throw OUTSIDE;
-    this.at = start + 1;
-    if (ch === '(' || ch === '[' || ch === '{') this.depth++;
-    else if (ch === ')' || ch === ']' || ch === '}') {
-      if (this.depth === 0) throw OUTSIDE;
-      this.depth--;
-    }
-    return { type: T.Op, start, end: this.at, text: ch };
-  }
-
-  /** At the start of a logical line: skips blank and comment lines, then measures the indentation. */
-  private lineStart(): Token | undefined {
-    const source = this.source;
-    for (;;) {
-      let at = this.at;
-      while (source.charCodeAt(at) === 32) at++;
-      const c = source.charCodeAt(at);
-      if (c === 9 || c === 12 || c === 92) throw OUTSIDE;
-      if (c === 35) {
-        this.at = at;
-        this.skipComment();
-        continue;
-      }
-      if (c === 10 || c === 13) {
-        this.at = at + (c === 13 && source.charCodeAt(at + 1) === 10 ? 2 : 1);
-        continue;
-      }
-      if (at >= source.length) {
-        this.at = at;
-        return undefined;
-      }
-      this.atLineStart = false;
-      const width = at - this.at;
-      this.at = at;
-      const current = this.indents[this.indents.length - 1];
-      if (width > current) {
-        this.indents.push(width);
-        return { type: T.Indent, start: at, end: at, text: '' };
-      }
-      if (width < current) {
-        while (this.indents[this.indents.length - 1] > width) {
-          this.indents.pop();
-          this.pendingDedents++;
-        }
-        if (this.indents[this.indents.length - 1] !== width) throw OUTSIDE;
-        this.pendingDedents--;
-        return { type: T.Dedent, start: at, end: at, text: '' };
-      }
-      return undefined;
-    }
-  }
-
-  private skipComment(): void {
-    const source = this.source;
-    const column = this.at - (source.lastIndexOf('\n', this.at - 1) + 1);
-    // As in tree-sitter, a comment runs to the line feed, a carriage return before it included.
-    while (this.at < source.length && source.charCodeAt(this.at) !== 10) {
-      if (source.charCodeAt(this.at) === 13 && source.charCodeAt(this.at + 1) !== 10) throw OUTSIDE;
-      this.at++;
-    }
-
-    this.comments.push({ column, end: this.at });
-  }
-
-  private end(): Token {
-    if (this.depth > 0) throw OUTSIDE;
-    if (!this.finished) {
-      this.finished = true;
-      // A last line without a newline still ends its statement; open blocks close.
-      if (!this.atLineStart) {
-        this.atLineStart = true;
-        this.pendingDedents = this.indents.length - 1;
-        this.indents.length = 1;
-        return { type: T.Newline, start: this.at, end: this.at, text: '' };
-      }
-      this.pendingDedents = this.indents.length - 1;
-      this.indents.length = 1;
-      if (this.pendingDedents > 0) return this.read();
-    }
-    return { type: T.End, start: this.at, end: this.at, text: '' };
-  }
-
-  /** A string literal from its prefix at `start`; its token text is the raw literal. */
-  private string(start: number, quoteAt: number): Token {
-    const source = this.source;
-    const quote = source[quoteAt];
-    const triple = source.startsWith(quote.repeat(3), quoteAt);
-    const closer = triple ? quote.repeat(3) : quote;
-    let at = quoteAt + closer.length;
-    for (;;) {
-      if (at >= source.length) throw OUTSIDE;
-      const c = source.charCodeAt(at);
-      if (c === 92) {
-        at += 2;
-        continue;
-      }
-      if (!triple && (c === 10 || c === 13)) throw OUTSIDE;
-      if (source.startsWith(closer, at)) break;
-      at++;
-    }
-    this.at = at + closer.length;
-    return { type: T.String, start, end: this.at, text: source.slice(start, this.at) };
-  }
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 /** An expression with the extent of its node, which includes parentheses the expression itself drops. */
@@ -301,7 +87,6 @@ class PlainReader {
 
   private statement(out: PyStatement[]): void {
     const token = this.token;
-    if (token.type !== T.Name && !(token.type === T.Op && (token.text === '(' || token.text === '[' || token.text === '{')) && token.type !== T.String && token.type !== T.Number) throw OUTSIDE;
     if (token.type === T.Name) {
       switch (token.text) {
         case 'import':
@@ -310,34 +95,205 @@ class PlainReader {
           return this.fromStatement(out);
         case 'class':
           return this.classDefinition(out);
-        case 'pass':
-          this.advance();
-          this.endOfLine();
-          out.push({ kind: 'other', span: { start: token.start, end: token.end } });
+        case 'def':
+          return this.functionDefinition(out);
+        case 'if':
+          out.push(this.ifStatement());
           return;
+        case 'for':
+        case 'while':
+        case 'with':
+          return this.loopOrWith(out);
+        case 'try':
+          return this.tryStatement(out);
+        case 'return': {
+          this.advance();
+          const value = this.token.type === T.Newline ? null : this.tupleFrom(this.expression()).parsed;
+          this.endOfLine();
+          out.push({ kind: 'return', value: value?.expr ?? null, span: { start: token.start, end: value?.end ?? token.end } });
+          return;
+        }
+        case 'pass':
+        case 'break':
+        case 'continue':
+        case 'raise':
+        case 'del':
+        case 'global':
+        case 'nonlocal':
+        case 'assert':
+          return this.simpleStatement(out);
         default:
           if (KEYWORDS.has(token.text) || SOFT_KEYWORDS.has(token.text)) throw OUTSIDE;
       }
+    } else if (token.type !== T.String && token.type !== T.Number && !(token.type === T.Op && (token.text === '(' || token.text === '[' || token.text === '{'))) {
+      throw OUTSIDE;
     }
     const first = this.expression();
-    if (this.isOp('=')) {
-      const targets: PyExpr[] = [first.expr];
-      if (!isTarget(first.expr)) throw OUTSIDE;
-      let value = first;
+    if (this.isOp(',') || this.isOp('=')) {
+      // `a, b = c` and `a = b = c, d`: a target list is read as tree-sitter's path reads a pattern list.
+      const targets: PyExpr[] = [];
+      let value = this.tupleFrom(first);
       while (this.isOp('=')) {
+        if (value.items.length > 1) targets.push(unknownOver(value.items).expr);
+        else if (isTarget(value.parsed.expr)) targets.push(value.parsed.expr);
+        else throw OUTSIDE;
         this.advance();
-        value = this.expression();
-        if (this.isOp('=')) {
-          if (!isTarget(value.expr)) throw OUTSIDE;
-          targets.push(value.expr);
-        }
+        value = this.tupleFrom(this.expression());
       }
+      if (targets.length === 0) throw OUTSIDE;
       this.endOfLine();
-      out.push({ kind: 'assign', targets, value: value.expr, span: { start: first.start, end: value.end } });
+      out.push({ kind: 'assign', targets, value: value.parsed.expr, span: { start: first.start, end: value.parsed.end } });
+      return;
+    }
+    if (this.token.type === T.Op && this.token.text.length === 2 && this.token.text.endsWith('=') && this.token.text !== '==' && this.token.text !== '!=' && this.token.text !== '<=' && this.token.text !== '>=') {
+      if (!isTarget(first.expr)) throw OUTSIDE;
+      this.advance();
+      const value = this.expression();
+      this.endOfLine();
+      const op = this.source.slice(first.end, value.start).trim();
+      out.push({ kind: 'augassign', target: first.expr, op, value: value.expr, span: { start: first.start, end: value.end } });
       return;
     }
     this.endOfLine();
     out.push({ kind: 'expr', value: first.expr, span: { start: first.start, end: first.end } });
+  }
+
+  /** `a, b` without parentheses, from its first expression: a tuple (an expression list); a trailing comma or a star is not in the subset. */
+  private tupleFrom(first: Parsed): { parsed: Parsed; items: Parsed[] } {
+    if (!this.isOp(',')) return { parsed: first, items: [first] };
+    const items = [first];
+    while (this.isOp(',')) {
+      this.advance();
+      if (this.token.type === T.Newline || this.isOp('=') || this.isOp('*')) throw OUTSIDE;
+      items.push(this.expression());
+    }
+    const start = first.start;
+    const end = items[items.length - 1].end;
+    return { parsed: { expr: { k: 'tuple', items: items.map((i) => i.expr), span: { start, end } }, start, end }, items };
+  }
+
+  /** `pass`, `break`, `raise X` ...: statements the summary keeps as a span only. */
+  private simpleStatement(out: PyStatement[]): void {
+    const start = this.token.start;
+    let end = this.advance().end;
+    while (this.token.type !== T.Newline) {
+      if (this.token.type !== T.Name && this.token.type !== T.Op && this.token.type !== T.String && this.token.type !== T.Number) throw OUTSIDE;
+      if (this.token.type === T.Name && (this.token.text === 'lambda' || this.token.text === 'yield' || this.token.text === 'await')) throw OUTSIDE;
+      end = this.advance().end;
+    }
+    this.endOfLine();
+    out.push({ kind: 'other', span: { start, end } });
+  }
+
+  /** The tokens of a header up to its colon (`for x in y`, `def f(a, b)`), which the summary does not keep. */
+  private skipHeader(): void {
+    while (!this.isOp(':')) {
+      if (this.token.type === T.Newline || this.token.type === T.End) throw OUTSIDE;
+      if (this.isName('lambda')) throw OUTSIDE;
+      if (this.isOp('(') || this.isOp('[') || this.isOp('{')) this.skipBracketed();
+      else this.advance();
+    }
+  }
+
+  private skipBracketed(): void {
+    let depth = 0;
+    do {
+      if (this.token.type === T.End) throw OUTSIDE;
+      if (this.isOp('(') || this.isOp('[') || this.isOp('{')) depth++;
+      else if (this.isOp(')') || this.isOp(']') || this.isOp('}')) depth--;
+      else if (this.isName('lambda') || this.isName('yield') || this.isName('await')) throw OUTSIDE;
+      this.advance();
+    } while (depth > 0);
+  }
+
+  /** `: NEWLINE INDENT statements DEDENT`; the end takes the comments after the last statement indented inside it, as tree-sitter's does. */
+  private block(): { body: PyStatement[]; start: number; end: number } {
+    this.expectOp(':');
+    this.endOfLine();
+    if (this.token.type !== T.Indent) throw OUTSIDE;
+    this.advance();
+    const start = this.token.start;
+    const body: PyStatement[] = [];
+    let end = start;
+    while (!this.atDedent()) {
+      this.statement(body);
+      end = body[body.length - 1].span.end;
+    }
+    const width = start - (this.source.lastIndexOf('\n', start - 1) + 1);
+    for (const comment of this.tokens.comments) if (comment.column >= width && comment.end > end) end = comment.end;
+    this.advance();
+    return { body, start, end };
+  }
+
+  private functionDefinition(out: PyStatement[]): void {
+    const start = this.advance().start;
+    const nameToken = this.expectName();
+    if (!this.isOp('(')) throw OUTSIDE;
+    this.skipHeader();
+    const block = this.block();
+    out.push({ kind: 'def', name: nameToken.text, nameSpan: { start: nameToken.start, end: nameToken.end }, body: block.body, span: { start, end: block.end } });
+  }
+
+  /** `for`, `while` and `with` keep their body only; an `else:` after a loop is not in the subset. */
+  private loopOrWith(out: PyStatement[]): void {
+    const start = this.advance().start;
+    this.skipHeader();
+    const block = this.block();
+    if (this.isName('else')) throw OUTSIDE;
+    out.push({ kind: 'block', body: block.body, span: { start, end: block.end } });
+  }
+
+  /** `if`/`elif`/`else`, the `elif`s nested in `orelse` as the tree-sitter path reads them. */
+  private ifStatement(): PyStatement {
+    const start = this.advance().start;
+    const test = this.expression().expr;
+    const block = this.block();
+    const clauses: { start: number; test: PyExpr | null; body: PyStatement[]; end: number }[] = [];
+    while (this.isName('elif') || this.isName('else')) {
+      const keyword = this.advance();
+      const clauseTest = keyword.text === 'elif' ? this.expression().expr : null;
+      const clause = this.block();
+      clauses.push({ start: keyword.start, test: clauseTest, body: clause.body, end: clause.end });
+      if (keyword.text === 'else') break;
+    }
+    let orelse: PyStatement[] = [];
+    for (let i = clauses.length - 1; i >= 0; i--) {
+      const clause = clauses[i];
+      orelse = clause.test === null ? clause.body : [{ kind: 'if', test: clause.test, body: clause.body, orelse, span: { start: clause.start, end: clause.end } }];
+    }
+    const end = clauses.length > 0 ? clauses[clauses.length - 1].end : block.end;
+    return { kind: 'if', test, body: block.body, orelse, span: { start, end } };
+  }
+
+  private tryStatement(out: PyStatement[]): void {
+    const start = this.advance().start;
+    const body = this.block();
+    let end = body.end;
+    const handlers: { types: PyExpr | null; body: PyStatement[] }[] = [];
+    let orelse: PyStatement[] = [];
+    let finalbody: PyStatement[] = [];
+    while (this.isName('except')) {
+      this.advance();
+      if (this.isOp('*')) throw OUTSIDE;
+      const types = this.isOp(':') ? null : this.expression().expr;
+      if (this.isName('as') || this.isOp(',')) throw OUTSIDE;
+      const handler = this.block();
+      handlers.push({ types, body: handler.body });
+      end = handler.end;
+    }
+    if (this.isName('else')) {
+      this.advance();
+      const clause = this.block();
+      orelse = clause.body;
+      end = clause.end;
+    }
+    if (this.isName('finally')) {
+      this.advance();
+      const clause = this.block();
+      finalbody = clause.body;
+      end = clause.end;
+    }
+    out.push({ kind: 'try', body: body.body, handlers, orelse, finalbody, span: { start, end } });
   }
 
   private importStatement(out: PyStatement[]): void {
@@ -444,30 +400,16 @@ class PlainReader {
       this.advance();
       if (this.argumentList(bases, keywords).starred) throw OUTSIDE;
     }
-    this.expectOp(':');
-    this.endOfLine();
-    if (this.token.type !== T.Indent) throw OUTSIDE;
-    this.advance();
-    const bodyStart = this.token.start;
-    const body: PyStatement[] = [];
-    let bodyEnd = bodyStart;
-    while (!this.atDedent()) {
-      this.statement(body);
-      bodyEnd = body[body.length - 1].span.end;
-    }
-    // Comments after the last statement, indented at least as deep as the body, end it (as in tree-sitter's tree).
-    const width = bodyStart - (this.source.lastIndexOf('\n', bodyStart - 1) + 1);
-    for (const comment of this.tokens.comments) if (comment.column >= width && comment.end > bodyEnd) bodyEnd = comment.end;
-    this.advance();
+    const block = this.block();
     out.push({
       kind: 'class',
       name: nameToken.text,
       nameSpan: { start: nameToken.start, end: nameToken.end },
       bases,
       keywords,
-      body,
-      span: { start, end: bodyEnd },
-      bodySpan: { start: bodyStart, end: bodyEnd },
+      body: block.body,
+      span: { start, end: block.end },
+      bodySpan: { start: block.start, end: block.end },
     });
   }
 
@@ -475,7 +417,7 @@ class PlainReader {
   private argumentList(args: PyExpr[], keywords: PyKeyword[]): { starred: boolean; end: number } {
     let starred = false;
     while (!this.isOp(')')) {
-      if (this.isOp('*')) {
+      if (this.isOp('*') || this.isOp('**')) {
         this.advance();
         this.expression();
         starred = true;
@@ -501,9 +443,63 @@ class PlainReader {
     return source.charCodeAt(at) === 61 && source.charCodeAt(at + 1) !== 61;
   }
 
-  /** An expression; what may follow one outside the subset (`if`, `for`, `and` ...) fails where the caller expects its next token. */
+  /**
+   * An expression. Conditionals, `or`/`and`/`not` and comparisons are read as tree-sitter's path reads
+   * them: `unknown` over their operands.
+   */
   private expression(): Parsed {
-    return this.binary(0);
+    const body = this.disjunction();
+    if (!this.isName('if')) return body;
+    this.advance();
+    const test = this.disjunction();
+    if (!this.isName('else')) throw OUTSIDE;
+    this.advance();
+    const orelse = this.expression();
+    return unknownOver([body, test, orelse]);
+  }
+
+  private disjunction(): Parsed {
+    let left = this.conjunction();
+    while (this.isName('or')) {
+      this.advance();
+      left = unknownOver([left, this.conjunction()]);
+    }
+    return left;
+  }
+
+  private conjunction(): Parsed {
+    let left = this.negation();
+    while (this.isName('and')) {
+      this.advance();
+      left = unknownOver([left, this.negation()]);
+    }
+    return left;
+  }
+
+  private negation(): Parsed {
+    if (!this.isName('not')) return this.comparison();
+    const start = this.advance().start;
+    const operand = this.negation();
+    return { expr: { k: 'unknown', span: { start, end: operand.end }, children: [operand.expr] }, start, end: operand.end };
+  }
+
+  private comparison(): Parsed {
+    const first = this.binary(0);
+    const operands = [first];
+    for (;;) {
+      if (this.token.type === T.Op && COMPARISONS.has(this.token.text)) this.advance();
+      else if (this.isName('in')) this.advance();
+      else if (this.isName('is')) {
+        this.advance();
+        if (this.isName('not')) this.advance();
+      } else if (this.isName('not')) {
+        this.advance();
+        if (!this.isName('in')) throw OUTSIDE;
+        this.advance();
+      } else break;
+      operands.push(this.binary(0));
+    }
+    return operands.length === 1 ? first : unknownOver(operands);
   }
 
   private binary(level: number): Parsed {
@@ -525,7 +521,18 @@ class PlainReader {
       const operand = this.unary();
       return { expr: { k: 'unknown', span: { start, end: operand.end }, children: [operand.expr] }, start, end: operand.end };
     }
-    return this.primary();
+    return this.power();
+  }
+
+  /** `a ** b`: binds tighter than a unary operator on its left, and to the right. */
+  private power(): Parsed {
+    const base = this.primary();
+    if (!this.isOp('**')) return base;
+    this.advance();
+    const exponent = this.unary();
+    const op = this.source.slice(base.end, exponent.start).trim();
+    const span = { start: base.start, end: exponent.end };
+    return { expr: { k: 'binop', op, left: base.expr, right: exponent.expr, span }, start: base.start, end: exponent.end };
   }
 
   private primary(): Parsed {
@@ -595,19 +602,22 @@ class PlainReader {
   /** One string literal or several side by side (`'a' 'b'`). */
   private strings(): Parsed {
     const first = this.advance();
-    const firstValue = stringValue(first.text);
-    if (this.token.type !== T.String) {
-      const span = { start: first.start, end: first.end };
-      return { expr: { k: 'str', value: firstValue.value, quote: firstValue.quote, prefix: firstValue.prefix, span }, start: first.start, end: first.end };
-    }
-    let value = firstValue.value;
     let end = first.end;
+    let opaque = isOpaqueLiteral(first.text);
+    const parts = [first];
     while (this.token.type === T.String) {
       const part = this.advance();
-      value += stringValue(part.text).value;
+      opaque ||= isOpaqueLiteral(part.text);
+      parts.push(part);
       end = part.end;
     }
-    return { expr: { k: 'str', value, quote: firstValue.quote, prefix: firstValue.prefix, span: { start: first.start, end } }, start: first.start, end };
+    const span = { start: first.start, end };
+    // Bytes and f-strings have no static value: the whole literal is unknown, as on the tree-sitter path.
+    if (opaque) return { expr: { k: 'unknown', span }, start: first.start, end };
+    const firstValue = stringValue(first.text);
+    let value = firstValue.value;
+    for (let i = 1; i < parts.length; i++) value += stringValue(parts[i].text).value;
+    return { expr: { k: 'str', value, quote: firstValue.quote, prefix: firstValue.prefix, span }, start: first.start, end };
   }
 
   private parenthesized(): Parsed {
@@ -661,22 +671,9 @@ class PlainReader {
       return { expr: { k: 'dict', entries: [], span: { start: open.start, end } }, start: open.start, end };
     }
     if (this.isOp('*')) throw OUTSIDE;
+    if (this.isOp('**')) return this.dictionary(open.start, undefined);
     const first = this.expression();
-    if (this.isOp(':')) {
-      const entries: { key: PyExpr; value: PyExpr }[] = [];
-      let key = first;
-      for (;;) {
-        this.expectOp(':');
-        const value = this.expression();
-        entries.push({ key: key.expr, value: value.expr });
-        if (!this.isOp(',')) break;
-        this.advance();
-        if (this.isOp('}') || this.isOp('*')) break;
-        key = this.expression();
-      }
-      const end = this.expectOp('}').end;
-      return { expr: { k: 'dict', entries, span: { start: open.start, end } }, start: open.start, end };
-    }
+    if (this.isOp(':')) return this.dictionary(open.start, first);
     const items = [first.expr];
     while (this.isOp(',')) {
       this.advance();
@@ -686,10 +683,49 @@ class PlainReader {
     const end = this.expectOp('}').end;
     return { expr: { k: 'set', items, span: { start: open.start, end } }, start: open.start, end };
   }
+
+  /** A dict from its first key (read) or first `**` (not yet); with a `**` in it the whole dict is unknown, as on the tree-sitter path. */
+  private dictionary(start: number, firstKey: Parsed | undefined): Parsed {
+    const entries: { key: PyExpr; value: PyExpr }[] = [];
+    let splat = false;
+    let key = firstKey;
+    for (;;) {
+      if (key) {
+        this.expectOp(':');
+        const value = this.expression();
+        entries.push({ key: key.expr, value: value.expr });
+      } else {
+        this.expectOp('**');
+        this.binary(0);
+        splat = true;
+      }
+      if (!this.isOp(',')) break;
+      this.advance();
+      if (this.isOp('}')) break;
+      key = this.isOp('**') ? undefined : this.expression();
+    }
+    const end = this.expectOp('}').end;
+    const span = { start, end };
+    return { expr: splat ? { k: 'unknown', span } : { k: 'dict', entries, span }, start, end };
+  }
+}
+
+const COMPARISONS = new Set(['<', '>', '==', '!=', '<=', '>=']);
+
+/** What the tree-sitter path makes of a node it has no shape for: `unknown`, with its operands as children. */
+function unknownOver(parts: Parsed[]): Parsed {
+  const start = parts[0].start;
+  const end = parts[parts.length - 1].end;
+  return { expr: { k: 'unknown', span: { start, end }, children: parts.map((p) => p.expr) }, start, end };
 }
 
 function isTarget(expr: PyExpr): boolean {
   return expr.k === 'name' || expr.k === 'attr' || expr.k === 'subscript';
+}
+
+function isOpaqueLiteral(raw: string): boolean {
+  const prefix = raw.slice(0, Math.min(raw.indexOf('"') >>> 0, raw.indexOf("'") >>> 0)).toLowerCase();
+  return prefix.includes('b') || prefix.includes('f');
 }
 
 /** A literal's value, quote and prefix, as `readString` decodes them; outside the subset for escapes it does not know. */

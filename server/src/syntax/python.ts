@@ -258,27 +258,23 @@ class ModuleReader {
     const consequence = node.childForFieldName('consequence');
     const test = condition ? this.expr(condition, depth) : { k: 'unknown' as const, span: span(node) };
     const body = consequence ? this.block(consequence, depth + 1) : [];
-    // elif/else chains become nested ifs in `orelse`.
-    const clauses = namedChildren(node).filter((c) => c.type === 'elif_clause' || c.type === 'else_clause');
-    let orelse: PyStatement[] = [];
-    for (let i = clauses.length - 1; i >= 0; i--) {
-      const clause = clauses[i];
-      if (clause.type === 'else_clause') {
-        const elseBody = clause.childForFieldName('body');
-        orelse = elseBody ? this.block(elseBody, depth + 1) : [];
-      } else {
+    // elif/else chains become nested ifs in `orelse`; clauses are read in source order (imports are listed so).
+    const clauses = namedChildren(node)
+      .filter((c) => c.type === 'elif_clause' || c.type === 'else_clause')
+      .map((clause) => {
+        if (clause.type === 'else_clause') {
+          const elseBody = clause.childForFieldName('body');
+          return { clause, test: null, body: elseBody ? this.block(elseBody, depth + 1) : [] };
+        }
         const elifCondition = clause.childForFieldName('condition');
         const elifBody = clause.childForFieldName('consequence');
-        orelse = [
-          {
-            kind: 'if',
-            test: elifCondition ? this.expr(elifCondition, depth) : { k: 'unknown', span: span(clause) },
-            body: elifBody ? this.block(elifBody, depth + 1) : [],
-            orelse,
-            span: span(clause),
-          },
-        ];
-      }
+        const elifTest: PyExpr = elifCondition ? this.expr(elifCondition, depth) : { k: 'unknown', span: span(clause) };
+        return { clause, test: elifTest, body: elifBody ? this.block(elifBody, depth + 1) : [] };
+      });
+    let orelse: PyStatement[] = [];
+    for (let i = clauses.length - 1; i >= 0; i--) {
+      const { clause, test: clauseTest, body: clauseBody } = clauses[i];
+      orelse = clauseTest === null ? clauseBody : [{ kind: 'if', test: clauseTest, body: clauseBody, orelse, span: span(clause) }];
     }
     return { kind: 'if', test, body, orelse, span: span(node) };
   }
