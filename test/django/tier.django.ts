@@ -290,13 +290,16 @@ function pool(size: number) {
   };
 }
 const djangoSlot = pool(DJANGO_JOBS);
+const DJSWAP_TIMEOUT_MS = 120_000;
+/** One project's Django commands, each bounded by the runner's own COMMAND_TIMEOUT (180 s). */
+const RUNNER_TIMEOUT_MS = 15 * 60_000;
 
 function runDjango(project: string, python: string, fixture: boolean): Promise<DjangoRun> {
   const args = [RUNNER, project, '--python', python, ...(fixture ? ['--complete-settings'] : [])];
   return djangoSlot(
     () =>
       new Promise((resolve, reject) => {
-        execFile(SYSTEM_PYTHON, args, { maxBuffer: 64 * 1024 * 1024, env: { PATH: process.env.PATH, HOME: process.env.HOME } }, (error, stdout, stderr) => {
+        execFile(SYSTEM_PYTHON, args, { maxBuffer: 64 * 1024 * 1024, timeout: RUNNER_TIMEOUT_MS, env: { PATH: process.env.PATH, HOME: process.env.HOME } }, (error, stdout, stderr) => {
           if (error) reject(new Error(`runner failed on ${project}: ${stderr || error.message}`));
           else resolve(JSON.parse(stdout) as DjangoRun);
         });
@@ -326,7 +329,8 @@ function runDjswap(dir: string, project: Project, extra: string[] = []): DjswapR
   }
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
   delete env.DJANGO_SETTINGS_MODULE;
-  const done = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024 });
+  // A fixture takes djswap well under a second: two minutes is a hang, reported as this project's failure.
+  const done = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8', env, maxBuffer: 64 * 1024 * 1024, timeout: DJSWAP_TIMEOUT_MS });
   let diagnostics: JsonDiagnostic[] = [];
   try {
     const output = JSON.parse(done.stdout) as { diagnostics: JsonDiagnostic[]; projects?: { root: string }[] };

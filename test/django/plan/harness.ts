@@ -50,7 +50,8 @@ export function interpreters(): Interpreter[] {
 }
 
 export function run(command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; allowFailure?: boolean } = {}): { stdout: string; stderr: string; status: number } {
-  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, input: options.input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  // Each step of a plan takes seconds: five minutes is a hang, and fails the step with its command line.
+  const result = spawnSync(command, args, { cwd: options.cwd, env: options.env ?? process.env, input: options.input ?? '', encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 5 * 60_000 });
   const status = result.status ?? -1;
   if (status !== 0 && !options.allowFailure) {
     throw new Error(`${command} ${args.join(' ')} exited with ${status}${result.error ? ` (${result.error.message})` : ''}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
