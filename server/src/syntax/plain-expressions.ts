@@ -1,0 +1,419 @@
+/**
+ * The expression half of the plain reader (see plain-module.ts): a cursor over the tokens and the
+ * expressions of the subset, each read to exactly the `PyExpr` the tree-sitter path gives.
+ */
+import type { PyExpr, PyKeyword } from './python-ast';
+import type { SummaryOptions } from './python';
+import { KEYWORDS, OUTSIDE, T, Tokenizer, type Token } from './plain-tokens';
+
+/** Operators of binary expressions, loosest first, as tree-sitter's grammar ranks them (`^` above `&`, unlike Python). */
+const BINARY_LEVELS: readonly (readonly string[])[] = [['|'], ['&'], ['^'], ['+', '-'], ['*', '/', '%']];
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+
+
+/** An expression with the extent of its node, which includes parentheses the expression itself drops. */
+export interface Parsed {
+  expr: PyExpr;
+  start: number;
+  end: number;
+}
+
+export class ExpressionReader {
+  protected readonly tokens: Tokenizer;
+  protected token: Token;
+
+  constructor(
+    protected readonly source: string,
+    protected readonly options: SummaryOptions,
+  ) {
+    this.tokens = new Tokenizer(source);
+    this.token = this.tokens.next();
+  }
+
+  protected advance(): Token {
+    const current = this.token;
+    this.token = this.tokens.next();
+    return current;
+  }
+
+  /** A method rather than a comparison inline, which the compiler would narrow across `advance()`. */
+  protected atDedent(): boolean {
+    return this.token.type === T.Dedent;
+  }
+
+  protected isOp(text: string): boolean {
+    return this.token.type === T.Op && this.token.text === text;
+  }
+
+  protected isName(text: string): boolean {
+    return this.token.type === T.Name && this.token.text === text;
+  }
+
+  protected expectOp(text: string): Token {
+    if (!this.isOp(text)) throw OUTSIDE;
+    return this.advance();
+  }
+
+  protected expectName(): Token {
+    if (this.token.type !== T.Name || KEYWORDS.has(this.token.text)) throw OUTSIDE;
+    return this.advance();
+  }
+
+  protected endOfLine(): void {
+    if (this.token.type !== T.Newline) throw OUTSIDE;
+    this.advance();
+  }
+
+  /** The arguments after an open parenthesis already read, through the closing one. */
+  protected argumentList(args: PyExpr[], keywords: PyKeyword[]): { starred: boolean; end: number } {
+    let starred = false;
+    while (!this.isOp(')')) {
+      if (this.isOp('*') || this.isOp('**')) {
+        this.advance();
+        this.expression();
+        starred = true;
+      } else if (this.token.type === T.Name && !KEYWORDS.has(this.token.text) && this.peekIsKeywordEquals()) {
+        const name = this.advance();
+        this.expectOp('=');
+        const value = this.expression();
+        keywords.push({ name: name.text, nameSpan: { start: name.start, end: name.end }, value: value.expr, span: { start: name.start, end: value.end } });
+      } else {
+        args.push(this.expression().expr);
+      }
+      if (!this.isOp(',')) break;
+      this.advance();
+    }
+    return { starred, end: this.expectOp(')').end };
+  }
+
+  /** Whether the name under the cursor is followed by `=` (a keyword argument): looks at the text. */
+  protected peekIsKeywordEquals(): boolean {
+    let at = this.token.end;
+    const source = this.source;
+    while (source.charCodeAt(at) === 32) at++;
+    return source.charCodeAt(at) === 61 && source.charCodeAt(at + 1) !== 61;
+  }
+
+  /**
+   * An expression. Conditionals, `or`/`and`/`not` and comparisons are read as tree-sitter's path reads
+   * them: `unknown` over their operands.
+   */
+  protected expression(): Parsed {
+    const body = this.disjunction();
+    if (!this.isName('if')) return body;
+    this.advance();
+    const test = this.disjunction();
+    if (!this.isName('else')) throw OUTSIDE;
+    this.advance();
+    const orelse = this.expression();
+    return unknownOver([body, test, orelse]);
+  }
+
+  protected disjunction(): Parsed {
+    let left = this.conjunction();
+    while (this.isName('or')) {
+      this.advance();
+      left = unknownOver([left, this.conjunction()]);
+    }
+    return left;
+  }
+
+  protected conjunction(): Parsed {
+    let left = this.negation();
+    while (this.isName('and')) {
+      this.advance();
+      left = unknownOver([left, this.negation()]);
+    }
+    return left;
+  }
+
+  protected negation(): Parsed {
+    if (!this.isName('not')) return this.comparison();
+    const start = this.advance().start;
+    const operand = this.negation();
+    return { expr: { k: 'unknown', span: { start, end: operand.end }, children: [operand.expr] }, start, end: operand.end };
+  }
+
+  protected comparison(): Parsed {
+    const first = this.binary(0);
+    const operands = [first];
+    for (;;) {
+      if (this.token.type === T.Op && COMPARISONS.has(this.token.text)) this.advance();
+      else if (this.isName('in')) this.advance();
+      else if (this.isName('is')) {
+        this.advance();
+        if (this.isName('not')) this.advance();
+      } else if (this.isName('not')) {
+        this.advance();
+        if (!this.isName('in')) throw OUTSIDE;
+        this.advance();
+      } else break;
+      operands.push(this.binary(0));
+    }
+    return operands.length === 1 ? first : unknownOver(operands);
+  }
+
+  protected binary(level: number): Parsed {
+    if (level === BINARY_LEVELS.length) return this.unary();
+    let left = this.binary(level + 1);
+    const operators = BINARY_LEVELS[level];
+    while (this.token.type === T.Op && operators.includes(this.token.text)) {
+      this.advance();
+      const right = this.binary(level + 1);
+      const op = this.source.slice(left.end, right.start).trim();
+      left = { expr: { k: 'binop', op, left: left.expr, right: right.expr, span: { start: left.start, end: right.end } }, start: left.start, end: right.end };
+    }
+    return left;
+  }
+
+  protected unary(): Parsed {
+    if (this.isOp('-') || this.isOp('+') || this.isOp('~')) {
+      const start = this.advance().start;
+      const operand = this.unary();
+      return { expr: { k: 'unknown', span: { start, end: operand.end }, children: [operand.expr] }, start, end: operand.end };
+    }
+    return this.power();
+  }
+
+  /** `a ** b`: binds tighter than a unary operator on its left, and to the right. */
+  protected power(): Parsed {
+    const base = this.primary();
+    if (!this.isOp('**')) return base;
+    this.advance();
+    const exponent = this.unary();
+    const op = this.source.slice(base.end, exponent.start).trim();
+    const span = { start: base.start, end: exponent.end };
+    return { expr: { k: 'binop', op, left: base.expr, right: exponent.expr, span }, start: base.start, end: exponent.end };
+  }
+
+  protected primary(): Parsed {
+    let node = this.atom();
+    for (;;) {
+      if (this.isOp('.')) {
+        this.advance();
+        const attribute = this.expectName();
+        const span = { start: node.start, end: attribute.end };
+        node = { expr: { k: 'attr', object: node.expr, attr: attribute.text, attrSpan: { start: attribute.start, end: attribute.end }, span }, start: node.start, end: attribute.end };
+      } else if (this.isOp('(')) {
+        const open = this.advance();
+        const args: PyExpr[] = [];
+        const keywords: PyKeyword[] = [];
+        const skip = this.options.skipArguments?.(this.source.slice(node.start, node.end)) === true;
+        const { starred, end } = this.argumentList(args, keywords);
+        const span = { start: node.start, end };
+        node = {
+          expr: skip
+            ? { k: 'call', fn: node.expr, args: [], keywords: [], starred: false, argsSpan: { start: open.start, end }, span }
+            : { k: 'call', fn: node.expr, args, keywords, starred, argsSpan: { start: open.start, end }, span },
+          start: node.start,
+          end,
+        };
+      } else if (this.isOp('[')) {
+        this.advance();
+        if (this.isOp(']')) throw OUTSIDE;
+        const index = this.expression();
+        if (!this.isOp(']')) throw OUTSIDE;
+        const end = this.advance().end;
+        const span = { start: node.start, end };
+        node = { expr: { k: 'subscript', object: node.expr, index: index.expr, span }, start: node.start, end };
+      } else return node;
+    }
+  }
+
+  protected atom(): Parsed {
+    const token = this.token;
+    switch (token.type) {
+      case T.Name: {
+        if (KEYWORDS.has(token.text)) throw OUTSIDE;
+        this.advance();
+        const span = { start: token.start, end: token.end };
+        if (token.text === 'True') return { expr: { k: 'const', value: true, span }, start: token.start, end: token.end };
+        if (token.text === 'False') return { expr: { k: 'const', value: false, span }, start: token.start, end: token.end };
+        if (token.text === 'None') return { expr: { k: 'const', value: null, span }, start: token.start, end: token.end };
+        return { expr: { k: 'name', id: token.text, span }, start: token.start, end: token.end };
+      }
+      case T.Number: {
+        this.advance();
+        const value = Number(token.text.replace(/_/g, ''));
+        const span = { start: token.start, end: token.end };
+        return { expr: Number.isFinite(value) ? { k: 'num', value, span } : { k: 'unknown', span }, start: token.start, end: token.end };
+      }
+      case T.String:
+        return this.strings();
+      case T.Op:
+        if (token.text === '(') return this.parenthesized();
+        if (token.text === '[') return this.list();
+        if (token.text === '{') return this.braces();
+        throw OUTSIDE;
+      default:
+        throw OUTSIDE;
+    }
+  }
+
+  /** One string literal or several side by side (`'a' 'b'`). */
+  protected strings(): Parsed {
+    const first = this.advance();
+    let end = first.end;
+    let opaque = isOpaqueLiteral(first.text);
+    const parts = [first];
+    while (this.token.type === T.String) {
+      const part = this.advance();
+      opaque ||= isOpaqueLiteral(part.text);
+      parts.push(part);
+      end = part.end;
+    }
+    const span = { start: first.start, end };
+    // Bytes and f-strings have no static value: the whole literal is unknown, as on the tree-sitter path.
+    if (opaque) return { expr: { k: 'unknown', span }, start: first.start, end };
+    const firstValue = stringValue(first.text);
+    let value = firstValue.value;
+    for (let i = 1; i < parts.length; i++) value += stringValue(parts[i].text).value;
+    return { expr: { k: 'str', value, quote: firstValue.quote, prefix: firstValue.prefix, span }, start: first.start, end };
+  }
+
+  protected parenthesized(): Parsed {
+    const open = this.advance();
+    if (this.isOp(')')) {
+      const end = this.advance().end;
+      return { expr: { k: 'tuple', items: [], span: { start: open.start, end } }, start: open.start, end };
+    }
+    const first = this.item();
+    if (this.isOp(')') && first.expr.k !== 'starred') {
+      const end = this.advance().end;
+      // tree-sitter keeps the parentheses as a node of their own; the summary reads through it.
+      return { expr: first.expr, start: open.start, end };
+    }
+    const items = [first.expr];
+    while (this.isOp(',')) {
+      this.advance();
+      if (this.isOp(')')) break;
+      items.push(this.item().expr);
+    }
+    const end = this.expectOp(')').end;
+    return { expr: { k: 'tuple', items, span: { start: open.start, end } }, start: open.start, end };
+  }
+
+  protected list(): Parsed {
+    const open = this.advance();
+    const items: PyExpr[] = [];
+    while (!this.isOp(']')) {
+      items.push(this.item().expr);
+      if (!this.isOp(',')) break;
+      this.advance();
+    }
+    const end = this.expectOp(']').end;
+    return { expr: { k: 'list', items, span: { start: open.start, end } }, start: open.start, end };
+  }
+
+  /** An element of a list or tuple: an expression or `*expression`. */
+  protected item(): Parsed {
+    if (this.isOp('*')) {
+      const star = this.advance();
+      const value = this.binary(0);
+      return { expr: { k: 'starred', value: value.expr, span: { start: star.start, end: value.end } }, start: star.start, end: value.end };
+    }
+    return this.expression();
+  }
+
+  protected braces(): Parsed {
+    const open = this.advance();
+    if (this.isOp('}')) {
+      const end = this.advance().end;
+      return { expr: { k: 'dict', entries: [], span: { start: open.start, end } }, start: open.start, end };
+    }
+    if (this.isOp('*')) throw OUTSIDE;
+    if (this.isOp('**')) return this.dictionary(open.start, undefined);
+    const first = this.expression();
+    if (this.isOp(':')) return this.dictionary(open.start, first);
+    const items = [first.expr];
+    while (this.isOp(',')) {
+      this.advance();
+      if (this.isOp('}')) break;
+      items.push(this.item().expr);
+    }
+    const end = this.expectOp('}').end;
+    return { expr: { k: 'set', items, span: { start: open.start, end } }, start: open.start, end };
+  }
+
+  /** A dict from its first key (read) or first `**` (not yet); with a `**` in it the whole dict is unknown, as on the tree-sitter path. */
+  protected dictionary(start: number, firstKey: Parsed | undefined): Parsed {
+    const entries: { key: PyExpr; value: PyExpr }[] = [];
+    let splat = false;
+    let key = firstKey;
+    for (;;) {
+      if (key) {
+        this.expectOp(':');
+        const value = this.expression();
+        entries.push({ key: key.expr, value: value.expr });
+      } else {
+        this.expectOp('**');
+        this.binary(0);
+        splat = true;
+      }
+      if (!this.isOp(',')) break;
+      this.advance();
+      if (this.isOp('}')) break;
+      key = this.isOp('**') ? undefined : this.expression();
+    }
+    const end = this.expectOp('}').end;
+    const span = { start, end };
+    return { expr: splat ? { k: 'unknown', span } : { k: 'dict', entries, span }, start, end };
+  }
+}
+
+const COMPARISONS = new Set(['<', '>', '==', '!=', '<=', '>=']);
+
+/** What the tree-sitter path makes of a node it has no shape for: `unknown`, with its operands as children. */
+export function unknownOver(parts: Parsed[]): Parsed {
+  const start = parts[0].start;
+  const end = parts[parts.length - 1].end;
+  return { expr: { k: 'unknown', span: { start, end }, children: parts.map((p) => p.expr) }, start, end };
+}
+
+export function isTarget(expr: PyExpr): boolean {
+  return expr.k === 'name' || expr.k === 'attr' || expr.k === 'subscript';
+}
+
+function isOpaqueLiteral(raw: string): boolean {
+  const prefix = raw.slice(0, Math.min(raw.indexOf('"') >>> 0, raw.indexOf("'") >>> 0)).toLowerCase();
+  return prefix.includes('b') || prefix.includes('f');
+}
+
+/** A literal's value, quote and prefix, as `readString` decodes them; outside the subset for escapes it does not know. */
+function stringValue(raw: string): { value: string; quote: string; prefix: string } {
+  let prefixLength = 0;
+  while (raw[prefixLength] !== '"' && raw[prefixLength] !== "'") prefixLength++;
+  const prefix = raw.slice(0, prefixLength);
+  const triple = raw.startsWith(raw[prefixLength].repeat(3), prefixLength) && raw.length - prefixLength >= 6;
+  const quote = triple ? raw[prefixLength].repeat(3) : raw[prefixLength];
+  const body = raw.slice(prefixLength + quote.length, raw.length - quote.length);
+  if (body.indexOf('\\') < 0) return { value: body, quote, prefix };
+  if (prefix === 'r' || prefix === 'R') {
+    // A raw string keeps its backslashes; one before the closing quote is where tokenizers differ.
+    if (body.endsWith('\\')) throw OUTSIDE;
+    return { value: body, quote, prefix };
+  }
+  let value = '';
+  let at = 0;
+  for (;;) {
+    const slash = body.indexOf('\\', at);
+    if (slash < 0) break;
+    value += body.slice(at, slash);
+    const next = body[slash + 1];
+    const simple = SIMPLE_ESCAPES[next];
+    if (simple !== undefined) {
+      value += simple;
+      at = slash + 2;
+      continue;
+    }
+    const hex = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+    const digits = body.slice(slash + 2, slash + 2 + hex);
+    if (hex === 0 || !new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) throw OUTSIDE;
+    const code = parseInt(digits, 16);
+    if (code > 0x10ffff) throw OUTSIDE;
+    value += String.fromCodePoint(code);
+    at = slash + 2 + hex;
+  }
+  value += body.slice(at);
+  return { value, quote, prefix };
+}
