@@ -7,7 +7,7 @@ import type { SummaryOptions } from './python';
 import { KEYWORDS, OUTSIDE, T, Tokenizer, type Token } from './plain-tokens';
 
 /** Operators of binary expressions, loosest first, as tree-sitter's grammar ranks them (`^` above `&`, unlike Python). */
-const BINARY_LEVELS: readonly (readonly string[])[] = [['|'], ['&'], ['^'], ['+', '-'], ['*', '/', '%']];
+const BINARY_LEVELS: readonly (readonly string[])[] = [['|'], ['&'], ['^'], ['<<', '>>'], ['+', '-'], ['*', '/', '//', '%']];
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
 
 
@@ -65,8 +65,19 @@ export class ExpressionReader {
   }
 
   /** The arguments after an open parenthesis already read, through the closing one. */
-  protected argumentList(args: PyExpr[], keywords: PyKeyword[]): { starred: boolean; end: number } {
+  protected argumentList(args: PyExpr[], keywords: PyKeyword[]): { starred: boolean; end: number; generator?: boolean } {
     let starred = false;
+    if (!this.isOp(')') && !this.isOp('*') && !this.isOp('**') && !(this.token.type === T.Name && this.peekIsKeywordEquals())) {
+      // `f(x for x in y)`: the call's arguments are one generator, which the tree-sitter path keeps as a span.
+      const first = this.expression();
+      if (this.isName('for')) {
+        this.comprehensionClauses();
+        return { starred, end: this.expectOp(')').end, generator: true };
+      }
+      args.push(first.expr);
+      if (!this.isOp(',')) return { starred, end: this.expectOp(')').end };
+      this.advance();
+    }
     while (!this.isOp(')')) {
       if (this.isOp('*') || this.isOp('**')) {
         this.advance();
@@ -199,25 +210,117 @@ export class ExpressionReader {
         const args: PyExpr[] = [];
         const keywords: PyKeyword[] = [];
         const skip = this.options.skipArguments?.(this.source.slice(node.start, node.end)) === true;
-        const { starred, end } = this.argumentList(args, keywords);
+        const { starred, end, generator } = this.argumentList(args, keywords);
         const span = { start: node.start, end };
+        const argsSpan = { start: open.start, end };
         node = {
           expr: skip
-            ? { k: 'call', fn: node.expr, args: [], keywords: [], starred: false, argsSpan: { start: open.start, end }, span }
-            : { k: 'call', fn: node.expr, args, keywords, starred, argsSpan: { start: open.start, end }, span },
+            ? { k: 'call', fn: node.expr, args: [], keywords: [], starred: false, argsSpan, span }
+            : generator
+              ? { k: 'call', fn: node.expr, args: [{ k: 'unknown', span: argsSpan }], keywords: [], starred: false, argsSpan, span }
+              : { k: 'call', fn: node.expr, args, keywords, starred, argsSpan, span },
           start: node.start,
           end,
         };
       } else if (this.isOp('[')) {
         this.advance();
-        if (this.isOp(']')) throw OUTSIDE;
-        const index = this.expression();
-        if (!this.isOp(']')) throw OUTSIDE;
-        const end = this.advance().end;
+        // `x[a, b]`: the tree-sitter path keeps the first subscript only.
+        const index = this.subscriptItem();
+        while (this.isOp(',')) {
+          this.advance();
+          if (this.isOp(']')) break;
+          this.subscriptItem();
+        }
+        const end = this.expectOp(']').end;
         const span = { start: node.start, end };
         node = { expr: { k: 'subscript', object: node.expr, index: index.expr, span }, start: node.start, end };
       } else return node;
     }
+  }
+
+  /** The rest of a comprehension after its body, through the closing bracket: `unknown` over the body and its clauses. */
+  protected comprehension(start: number, body: Parsed[], close: string): Parsed {
+    const clauses = this.comprehensionClauses();
+    const end = this.expectOp(close).end;
+    const span = { start, end };
+    return { expr: { k: 'unknown', span, children: [...body, ...clauses].map((p) => p.expr) }, start, end };
+  }
+
+  /** `for target in iterable` and `if condition` clauses, each `unknown` over its parts. */
+  protected comprehensionClauses(): Parsed[] {
+    const clauses: Parsed[] = [];
+    while (this.isName('for') || (clauses.length > 0 && this.isName('if'))) {
+      const keyword = this.advance();
+      if (keyword.text === 'if') {
+        const condition = this.disjunction();
+        if (this.isName('else')) throw OUTSIDE;
+        clauses.push(clauseOver(keyword.start, [condition]));
+        continue;
+      }
+      const target = this.comprehensionTarget();
+      if (!this.isName('in')) throw OUTSIDE;
+      this.advance();
+      const iterable = this.disjunction();
+      if (this.isOp(',')) throw OUTSIDE;
+      clauses.push(clauseOver(keyword.start, [target, iterable]));
+    }
+    return clauses;
+  }
+
+  /** `x`, `a, b` or `(a, b)` before `in`: a name, or `unknown` over the names (a pattern list or tuple pattern). */
+  protected comprehensionTarget(): Parsed {
+    if (this.isOp('(')) {
+      const open = this.advance();
+      const names = [this.targetName()];
+      while (this.isOp(',')) {
+        this.advance();
+        if (this.isOp(')')) throw OUTSIDE;
+        names.push(this.targetName());
+      }
+      const end = this.expectOp(')').end;
+      return { expr: { k: 'unknown', span: { start: open.start, end }, children: names.map((n) => n.expr) }, start: open.start, end };
+    }
+    const names = [this.targetName()];
+    while (this.isOp(',')) {
+      this.advance();
+      names.push(this.targetName());
+    }
+    return names.length === 1 ? names[0] : unknownOver(names);
+  }
+
+  private targetName(): Parsed {
+    const name = this.expectName();
+    if (this.isOp('.') || this.isOp('[') || this.isOp('(')) throw OUTSIDE;
+    const span = { start: name.start, end: name.end };
+    return { expr: { k: 'name', id: name.text, span }, start: name.start, end: name.end };
+  }
+
+  /** An index or a slice (`a:b:c`, any part left out); a slice is `unknown` over the parts it has. */
+  protected subscriptItem(): Parsed {
+    const start = this.token.start;
+    let lower: Parsed | undefined;
+    if (!this.isOp(':')) {
+      lower = this.expression();
+      if (!this.isOp(':')) return lower;
+    }
+    const parts: Parsed[] = lower ? [lower] : [];
+    let end = this.advance().end;
+    const boundFollows = () => !this.isOp(':') && !this.isOp(']') && !this.isOp(',');
+    if (boundFollows()) {
+      const upper = this.expression();
+      parts.push(upper);
+      end = upper.end;
+    }
+    if (this.isOp(':')) {
+      end = this.advance().end;
+      if (boundFollows()) {
+        const step = this.expression();
+        parts.push(step);
+        end = step.end;
+      }
+    }
+    const span = { start, end };
+    return { expr: parts.length > 0 ? { k: 'unknown', span, children: parts.map((p) => p.expr) } : { k: 'unknown', span }, start, end };
   }
 
   protected atom(): Parsed {
@@ -244,6 +347,10 @@ export class ExpressionReader {
         if (token.text === '(') return this.parenthesized();
         if (token.text === '[') return this.list();
         if (token.text === '{') return this.braces();
+        if (token.text === '...') {
+          this.advance();
+          return { expr: { k: 'unknown', span: { start: token.start, end: token.end } }, start: token.start, end: token.end };
+        }
         throw OUTSIDE;
       default:
         throw OUTSIDE;
@@ -278,6 +385,7 @@ export class ExpressionReader {
       return { expr: { k: 'tuple', items: [], span: { start: open.start, end } }, start: open.start, end };
     }
     const first = this.item();
+    if (this.isName('for') && first.expr.k !== 'starred') return this.comprehension(open.start, [first], ')');
     if (this.isOp(')') && first.expr.k !== 'starred') {
       const end = this.advance().end;
       // tree-sitter keeps the parentheses as a node of their own; the summary reads through it.
@@ -297,7 +405,9 @@ export class ExpressionReader {
     const open = this.advance();
     const items: PyExpr[] = [];
     while (!this.isOp(']')) {
-      items.push(this.item().expr);
+      const item = this.item();
+      if (items.length === 0 && this.isName('for') && item.expr.k !== 'starred') return this.comprehension(open.start, [item], ']');
+      items.push(item.expr);
       if (!this.isOp(',')) break;
       this.advance();
     }
@@ -324,6 +434,7 @@ export class ExpressionReader {
     if (this.isOp('*')) throw OUTSIDE;
     if (this.isOp('**')) return this.dictionary(open.start, undefined);
     const first = this.expression();
+    if (this.isName('for')) return this.comprehension(open.start, [first], '}');
     if (this.isOp(':')) return this.dictionary(open.start, first);
     const items = [first.expr];
     while (this.isOp(',')) {
@@ -344,6 +455,10 @@ export class ExpressionReader {
       if (key) {
         this.expectOp(':');
         const value = this.expression();
+        if (entries.length === 0 && !splat && this.isName('for')) {
+          // `{k: v for ...}`: the pair is `unknown` over key and value, as the tree-sitter path reads a pair outside a dict.
+          return this.comprehension(start, [unknownOver([key, value])], '}');
+        }
         entries.push({ key: key.expr, value: value.expr });
       } else {
         this.expectOp('**');
@@ -364,6 +479,12 @@ export class ExpressionReader {
 const COMPARISONS = new Set(['<', '>', '==', '!=', '<=', '>=']);
 
 /** What the tree-sitter path makes of a node it has no shape for: `unknown`, with its operands as children. */
+/** A clause (`for ... in ...`, `if ...`) from its keyword: `unknown` over its parts. */
+function clauseOver(start: number, parts: Parsed[]): Parsed {
+  const end = parts[parts.length - 1].end;
+  return { expr: { k: 'unknown', span: { start, end }, children: parts.map((p) => p.expr) }, start, end };
+}
+
 export function unknownOver(parts: Parsed[]): Parsed {
   const start = parts[0].start;
   const end = parts[parts.length - 1].end;

@@ -34,6 +34,7 @@ class PlainReader extends ExpressionReader {
 
   private statement(out: PyStatement[]): void {
     const token = this.token;
+    if (this.isOp('@')) return this.decorated(out);
     if (token.type === T.Name) {
       switch (token.text) {
         case 'import':
@@ -60,6 +61,16 @@ class PlainReader extends ExpressionReader {
           out.push({ kind: 'return', value: value?.expr ?? null, span: { start: token.start, end: value?.end ?? token.end } });
           return;
         }
+        case 'yield': {
+          // `yield x` / `yield from x`: an expression statement, `unknown` over what it yields.
+          this.advance();
+          if (this.isName('from')) this.advance();
+          const value = this.token.type === T.Newline ? undefined : this.tupleFrom(this.expression()).parsed;
+          this.endOfLine();
+          const span = { start: token.start, end: value?.end ?? token.end };
+          out.push({ kind: 'expr', value: value ? { k: 'unknown', span, children: [value.expr] } : { k: 'unknown', span }, span });
+          return;
+        }
         case 'pass':
         case 'break':
         case 'continue':
@@ -81,7 +92,8 @@ class PlainReader extends ExpressionReader {
       const targets: PyExpr[] = [];
       let value = this.tupleFrom(first);
       while (this.isOp('=')) {
-        if (value.items.length > 1) targets.push(unknownOver(value.items).expr);
+        // Nested patterns (`(a, b), c = ...`) read differently from tuples: not in the subset.
+        if (value.items.length > 1 && value.items.every((item) => isTarget(item.expr))) targets.push(unknownOver(value.items).expr);
         else if (isTarget(value.parsed.expr)) targets.push(value.parsed.expr);
         else throw OUTSIDE;
         this.advance();
@@ -117,6 +129,17 @@ class PlainReader extends ExpressionReader {
     const start = first.start;
     const end = items[items.length - 1].end;
     return { parsed: { expr: { k: 'tuple', items: items.map((i) => i.expr), span: { start, end } }, start, end }, items };
+  }
+
+  /** Decorators are not kept: the definition under them is, with its own span. */
+  private decorated(out: PyStatement[]): void {
+    while (this.isOp('@')) {
+      this.advance();
+      this.expression();
+      this.endOfLine();
+    }
+    if (!this.isName('def') && !this.isName('class')) throw OUTSIDE;
+    this.statement(out);
   }
 
   /** `pass`, `break`, `raise X` ...: statements the summary keeps as a span only. */
@@ -271,9 +294,8 @@ class PlainReader extends ExpressionReader {
   private fromStatement(out: PyStatement[]): void {
     const start = this.advance().start;
     let level = 0;
-    while (this.isOp('.')) {
-      this.advance();
-      level++;
+    while (this.isOp('.') || this.isOp('...')) {
+      level += this.advance().text.length;
     }
     const module = this.token.type === T.Name && this.token.text !== 'import' ? this.dottedName().text : '';
     if (!this.isName('import')) throw OUTSIDE;

@@ -1,7 +1,7 @@
 /**
  * The tokens of the plain subset of Python (see plain-module.ts): names, numbers, string literals,
  * operators, and the newlines, indents and dedents of Python's own tokenizer. Anything else in the text
- * (tabs, backslash continuations, a byte-order mark, `@`, `//`, `;` ...) throws `OUTSIDE`.
+ * (tabs, backslash continuations, a byte-order mark, `;`, `:=` ...) throws `OUTSIDE`.
  */
 
 /** Thrown where the text leaves the subset; caught once, at the top. */
@@ -35,12 +35,12 @@ export const KEYWORDS = new Set([
 /** Names that start statements of their own in tree-sitter's grammar (`print x`, `match x:`): the subset never starts a statement with one. */
 export const SOFT_KEYWORDS = new Set(['print', 'exec', 'match', 'case', 'type']);
 
-/** Operators the subset does not read (`...` too): they throw. */
-const UNREAD_OPERATORS = new Set(['->', ':=', '//', '<<', '>>', '@=']);
-/** Comparisons, augmented assignments, and `**` (power, and `**kwargs`). */
-const TWO_CHARACTER_OPERATORS = new Set(['==', '!=', '<=', '>=', '+=', '-=', '*=', '/=', '%=', '|=', '&=', '^=', '**']);
-/** One-character tokens of the subset; `@`, `;` and `!` are not in it. */
-const SINGLE_OPERATORS = new Set('()[]{},:.=+-*/%|&^~<>');
+/** Operators the subset does not read: they throw. */
+const UNREAD_OPERATORS = new Set([':=', '@=']);
+/** Comparisons, augmented assignments, `**` (power, and `**kwargs`), `//`, shifts and `->`. */
+const TWO_CHARACTER_OPERATORS = new Set(['==', '!=', '<=', '>=', '+=', '-=', '*=', '/=', '%=', '|=', '&=', '^=', '**', '//', '<<', '>>', '->']);
+/** One-character tokens of the subset (`@` for decorators only); `;` and `!` are not in it. */
+const SINGLE_OPERATORS = new Set('()[]{},:.=+-*/%|&^~<>@');
 const NUMBER = /(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?/y;
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const STRING_PREFIX = /(?:[rRuU]|)(?=['"])/y;
@@ -116,8 +116,12 @@ export class Tokenizer {
       if ((after >= 65 && after <= 90) || (after >= 97 && after <= 122) || after === 95 || isDigit(after) || after === 46) throw OUTSIDE; // 0x1, 1j, 1L
       return { type: T.Number, start, end: this.at, text: source.slice(start, this.at) };
     }
+    if (source.startsWith('...', start)) {
+      this.at = start + 3;
+      return { type: T.Op, start, end: this.at, text: '...' };
+    }
     const two = source.slice(start, start + 2);
-    if (UNREAD_OPERATORS.has(two) || source.startsWith('...', start)) throw OUTSIDE;
+    if (UNREAD_OPERATORS.has(two)) throw OUTSIDE;
     if (TWO_CHARACTER_OPERATORS.has(two)) {
       this.at = start + 2;
       return { type: T.Op, start, end: this.at, text: two };
