@@ -165,6 +165,27 @@ describeEachBackend('plain module reader', (parser) => {
     });
   }
 
+  it('reads deep structures as tree-sitter does up to its depth bound, and leaves deeper ones to it, without running out of stack', () => {
+    const shapes: Record<string, (n: number) => string> = {
+      parentheses: (n) => `x = ${'('.repeat(n)}1${')'.repeat(n)}\n`,
+      lists: (n) => `x = ${'['.repeat(n)}${']'.repeat(n)}\n`,
+      'attribute chains': (n) => `x = a${'.b'.repeat(n)}\n`,
+      'operator chains': (n) => `x = a${' + b'.repeat(n)}\n`,
+      'call chains': (n) => `x = f${'()'.repeat(n)}\n`,
+      'unary operators': (n) => `x = ${'-'.repeat(n)}1\n`,
+      'nested classes': (n) => Array.from({ length: n }, (_, i) => `${'    '.repeat(i)}class C${i}:\n`).join('') + `${'    '.repeat(n)}x = a.b.c\n`,
+      'parentheses around a chain': (n) => `x = ${'('.repeat(n)}a${'.b'.repeat(n)}${')'.repeat(n)}\n`,
+    };
+    let read = 0;
+    for (const [shape, make] of Object.entries(shapes)) {
+      for (const n of [1, 20, 35, 39, 40, 41, 60, 70, 79, 80, 81, 100, 3000]) {
+        if (n > 100 && shape === 'nested classes') continue;
+        if (readBoth(parser(), make(n), `${shape} ${n}`).plain) read++;
+      }
+    }
+    assert.ok(read > 40, `only ${read} deep shapes read without a tree`);
+  });
+
   it('reads every Python file of the fixtures it accepts as tree-sitter does, and most migrations', function () {
     this.timeout(120_000);
     let migrations = 0;

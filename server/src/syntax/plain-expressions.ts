@@ -1,68 +1,19 @@
 /**
- * The expression half of the plain reader (see plain-module.ts): a cursor over the tokens and the
- * expressions of the subset, each read to exactly the `PyExpr` the tree-sitter path gives.
+ * The expression half of the plain reader (see plain-module.ts): the expressions of the subset, each
+ * read to exactly the `PyExpr` the tree-sitter path gives.
  */
 import type { PyExpr, PyKeyword } from './python-ast';
-import type { SummaryOptions } from './python';
-import { KEYWORDS, OUTSIDE, T, Tokenizer, type Token } from './plain-tokens';
+import { KEYWORDS, OUTSIDE, T, isOpaqueLiteral, stringValue } from './plain-tokens';
+import { MAX_NESTING, TokenCursor, clauseOver, unknownOver, type Parsed } from './plain-cursor';
 
 /** Operators of binary expressions, loosest first, as tree-sitter's grammar ranks them (`^` above `&`, unlike Python). */
 const BINARY_LEVELS: readonly (readonly string[])[] = [['|'], ['&'], ['^'], ['<<', '>>'], ['+', '-'], ['*', '/', '//', '%']];
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+const COMPARISONS = new Set(['<', '>', '==', '!=', '<=', '>=']);
 
-
-/** An expression with the extent of its node, which includes parentheses the expression itself drops. */
-export interface Parsed {
-  expr: PyExpr;
-  start: number;
-  end: number;
-}
-
-export class ExpressionReader {
-  protected readonly tokens: Tokenizer;
-  protected token: Token;
-
-  constructor(
-    protected readonly source: string,
-    protected readonly options: SummaryOptions,
-  ) {
-    this.tokens = new Tokenizer(source);
-    this.token = this.tokens.next();
-  }
-
-  protected advance(): Token {
-    const current = this.token;
-    this.token = this.tokens.next();
-    return current;
-  }
-
-  /** A method rather than a comparison inline, which the compiler would narrow across `advance()`. */
-  protected atDedent(): boolean {
-    return this.token.type === T.Dedent;
-  }
-
-  protected isOp(text: string): boolean {
-    return this.token.type === T.Op && this.token.text === text;
-  }
-
-  protected isName(text: string): boolean {
-    return this.token.type === T.Name && this.token.text === text;
-  }
-
-  protected expectOp(text: string): Token {
-    if (!this.isOp(text)) throw OUTSIDE;
-    return this.advance();
-  }
-
-  protected expectName(): Token {
-    if (this.token.type !== T.Name || KEYWORDS.has(this.token.text)) throw OUTSIDE;
-    return this.advance();
-  }
-
-  protected endOfLine(): void {
-    if (this.token.type !== T.Newline) throw OUTSIDE;
-    this.advance();
-  }
+export class ExpressionReader extends TokenCursor {
+  /** The deepest parentheses seen: the tree-sitter path counts them in its depth, though the summary drops them. */
+  protected parenthesesDepth = 0;
+  private openParentheses = 0;
 
   /** The arguments after an open parenthesis already read, through the closing one. */
   protected argumentList(args: PyExpr[], keywords: PyKeyword[]): { starred: boolean; end: number; generator?: boolean } {
@@ -110,6 +61,15 @@ export class ExpressionReader {
    * them: `unknown` over their operands.
    */
   protected expression(): Parsed {
+    if (++this.nesting > MAX_NESTING) throw OUTSIDE;
+    try {
+      return this.conditional();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private conditional(): Parsed {
     const body = this.disjunction();
     if (!this.isName('if')) return body;
     this.advance();
@@ -141,7 +101,9 @@ export class ExpressionReader {
   protected negation(): Parsed {
     if (!this.isName('not')) return this.comparison();
     const start = this.advance().start;
+    if (++this.nesting > MAX_NESTING) throw OUTSIDE;
     const operand = this.negation();
+    this.nesting--;
     return { expr: { k: 'unknown', span: { start, end: operand.end }, children: [operand.expr] }, start, end: operand.end };
   }
 
@@ -180,7 +142,9 @@ export class ExpressionReader {
   protected unary(): Parsed {
     if (this.isOp('-') || this.isOp('+') || this.isOp('~')) {
       const start = this.advance().start;
+      if (++this.nesting > MAX_NESTING) throw OUTSIDE;
       const operand = this.unary();
+      this.nesting--;
       return { expr: { k: 'unknown', span: { start, end: operand.end }, children: [operand.expr] }, start, end: operand.end };
     }
     return this.power();
@@ -379,6 +343,15 @@ export class ExpressionReader {
   }
 
   protected parenthesized(): Parsed {
+    this.parenthesesDepth = Math.max(this.parenthesesDepth, ++this.openParentheses);
+    try {
+      return this.parenthesizedInside();
+    } finally {
+      this.openParentheses--;
+    }
+  }
+
+  private parenthesizedInside(): Parsed {
     const open = this.advance();
     if (this.isOp(')')) {
       const end = this.advance().end;
@@ -474,67 +447,4 @@ export class ExpressionReader {
     const span = { start, end };
     return { expr: splat ? { k: 'unknown', span } : { k: 'dict', entries, span }, start, end };
   }
-}
-
-const COMPARISONS = new Set(['<', '>', '==', '!=', '<=', '>=']);
-
-/** What the tree-sitter path makes of a node it has no shape for: `unknown`, with its operands as children. */
-/** A clause (`for ... in ...`, `if ...`) from its keyword: `unknown` over its parts. */
-function clauseOver(start: number, parts: Parsed[]): Parsed {
-  const end = parts[parts.length - 1].end;
-  return { expr: { k: 'unknown', span: { start, end }, children: parts.map((p) => p.expr) }, start, end };
-}
-
-export function unknownOver(parts: Parsed[]): Parsed {
-  const start = parts[0].start;
-  const end = parts[parts.length - 1].end;
-  return { expr: { k: 'unknown', span: { start, end }, children: parts.map((p) => p.expr) }, start, end };
-}
-
-export function isTarget(expr: PyExpr): boolean {
-  return expr.k === 'name' || expr.k === 'attr' || expr.k === 'subscript';
-}
-
-function isOpaqueLiteral(raw: string): boolean {
-  const prefix = raw.slice(0, Math.min(raw.indexOf('"') >>> 0, raw.indexOf("'") >>> 0)).toLowerCase();
-  return prefix.includes('b') || prefix.includes('f');
-}
-
-/** A literal's value, quote and prefix, as `readString` decodes them; outside the subset for escapes it does not know. */
-function stringValue(raw: string): { value: string; quote: string; prefix: string } {
-  let prefixLength = 0;
-  while (raw[prefixLength] !== '"' && raw[prefixLength] !== "'") prefixLength++;
-  const prefix = raw.slice(0, prefixLength);
-  const triple = raw.startsWith(raw[prefixLength].repeat(3), prefixLength) && raw.length - prefixLength >= 6;
-  const quote = triple ? raw[prefixLength].repeat(3) : raw[prefixLength];
-  const body = raw.slice(prefixLength + quote.length, raw.length - quote.length);
-  if (body.indexOf('\\') < 0) return { value: body, quote, prefix };
-  if (prefix === 'r' || prefix === 'R') {
-    // A raw string keeps its backslashes; one before the closing quote is where tokenizers differ.
-    if (body.endsWith('\\')) throw OUTSIDE;
-    return { value: body, quote, prefix };
-  }
-  let value = '';
-  let at = 0;
-  for (;;) {
-    const slash = body.indexOf('\\', at);
-    if (slash < 0) break;
-    value += body.slice(at, slash);
-    const next = body[slash + 1];
-    const simple = SIMPLE_ESCAPES[next];
-    if (simple !== undefined) {
-      value += simple;
-      at = slash + 2;
-      continue;
-    }
-    const hex = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
-    const digits = body.slice(slash + 2, slash + 2 + hex);
-    if (hex === 0 || !new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) throw OUTSIDE;
-    const code = parseInt(digits, 16);
-    if (code > 0x10ffff) throw OUTSIDE;
-    value += String.fromCodePoint(code);
-    at = slash + 2 + hex;
-  }
-  value += body.slice(at);
-  return { value, quote, prefix };
 }

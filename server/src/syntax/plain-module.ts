@@ -9,7 +9,9 @@
  */
 import type { PyExpr, PyImport, PyImportedName, PyKeyword, PyModule, PyStatement } from './python-ast';
 import type { SummaryOptions } from './python';
-import { ExpressionReader, isTarget, unknownOver, type Parsed } from './plain-expressions';
+import { MAX_NESTING, isTarget, unknownOver, type Parsed } from './plain-cursor';
+import { statementsWithin, SUMMARY_DEPTH_BOUND } from './plain-depth';
+import { ExpressionReader } from './plain-expressions';
 import { KEYWORDS, OUTSIDE, SOFT_KEYWORDS, T } from './plain-tokens';
 
 /** Reads `source` without a parser; undefined when it is not in the plain subset. */
@@ -17,7 +19,8 @@ export function readPlainModule(source: string, options: SummaryOptions = {}): P
   try {
     return new PlainReader(source, options).module();
   } catch (error) {
-    if (error === OUTSIDE) return undefined;
+    // Out of stack all the same (a deep structure the bound does not see): tree-sitter's path reads it.
+    if (error === OUTSIDE || error instanceof RangeError) return undefined;
     throw error;
   }
 }
@@ -29,6 +32,8 @@ class PlainReader extends ExpressionReader {
   module(): PyModule {
     const statements: PyStatement[] = [];
     while (this.token.type !== T.End) this.statement(statements);
+    // Past its depth bound the tree-sitter path reads `unknown`: such a module is left to it.
+    if (!statementsWithin(statements, SUMMARY_DEPTH_BOUND - this.parenthesesDepth)) throw OUTSIDE;
     return { statements, imports: this.imports, syntaxErrors: [] };
   }
 
@@ -178,6 +183,7 @@ class PlainReader extends ExpressionReader {
 
   /** `: NEWLINE INDENT statements DEDENT`; the end takes the comments after the last statement indented inside it, as tree-sitter's does. */
   private block(): { body: PyStatement[]; start: number; end: number } {
+    if (++this.nesting > MAX_NESTING) throw OUTSIDE;
     this.expectOp(':');
     this.endOfLine();
     if (this.token.type !== T.Indent) throw OUTSIDE;
@@ -192,6 +198,7 @@ class PlainReader extends ExpressionReader {
     const width = start - (this.source.lastIndexOf('\n', start - 1) + 1);
     for (const comment of this.tokens.comments) if (comment.column >= width && comment.end > end) end = comment.end;
     this.advance();
+    this.nesting--;
     return { body, start, end };
   }
 

@@ -1,6 +1,6 @@
 /**
- * The tokens of the plain subset of Python (see plain-module.ts): names, numbers, string literals,
- * operators, and the newlines, indents and dedents of Python's own tokenizer. Anything else in the text
+ * The tokens of the plain subset of Python (see plain-module.ts): names, numbers, string literals (and
+ * their values), operators, and the newlines, indents and dedents of Python's own tokenizer. Anything else in the text
  * (tabs, backslash continuations, a byte-order mark, `;`, `:=` ...) throws `OUTSIDE`.
  */
 
@@ -255,4 +255,51 @@ export class Tokenizer {
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
+}
+
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+
+/** Bytes and f-strings: literals whose value the summary never has. */
+export function isOpaqueLiteral(raw: string): boolean {
+  const prefix = raw.slice(0, Math.min(raw.indexOf('"') >>> 0, raw.indexOf("'") >>> 0)).toLowerCase();
+  return prefix.includes('b') || prefix.includes('f');
+}
+
+/** A literal's value, quote and prefix, as `readString` decodes them; outside the subset for escapes it does not know. */
+export function stringValue(raw: string): { value: string; quote: string; prefix: string } {
+  let prefixLength = 0;
+  while (raw[prefixLength] !== '"' && raw[prefixLength] !== "'") prefixLength++;
+  const prefix = raw.slice(0, prefixLength);
+  const triple = raw.startsWith(raw[prefixLength].repeat(3), prefixLength) && raw.length - prefixLength >= 6;
+  const quote = triple ? raw[prefixLength].repeat(3) : raw[prefixLength];
+  const body = raw.slice(prefixLength + quote.length, raw.length - quote.length);
+  if (body.indexOf('\\') < 0) return { value: body, quote, prefix };
+  if (prefix === 'r' || prefix === 'R') {
+    // A raw string keeps its backslashes; one before the closing quote is where tokenizers differ.
+    if (body.endsWith('\\')) throw OUTSIDE;
+    return { value: body, quote, prefix };
+  }
+  let value = '';
+  let at = 0;
+  for (;;) {
+    const slash = body.indexOf('\\', at);
+    if (slash < 0) break;
+    value += body.slice(at, slash);
+    const next = body[slash + 1];
+    const simple = SIMPLE_ESCAPES[next];
+    if (simple !== undefined) {
+      value += simple;
+      at = slash + 2;
+      continue;
+    }
+    const hex = next === 'x' ? 2 : next === 'u' ? 4 : next === 'U' ? 8 : 0;
+    const digits = body.slice(slash + 2, slash + 2 + hex);
+    if (hex === 0 || !new RegExp(`^[0-9a-fA-F]{${hex}}$`).test(digits)) throw OUTSIDE;
+    const code = parseInt(digits, 16);
+    if (code > 0x10ffff) throw OUTSIDE;
+    value += String.fromCodePoint(code);
+    at = slash + 2 + hex;
+  }
+  value += body.slice(at);
+  return { value, quote, prefix };
 }
