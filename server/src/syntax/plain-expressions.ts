@@ -4,7 +4,7 @@
  */
 import type { PyExpr, PyKeyword } from './python-ast';
 import { KEYWORDS, OUTSIDE, T, isOpaqueLiteral, stringValue } from './plain-tokens';
-import { MAX_NESTING, TokenCursor, clauseOver, unknownOver, type Parsed } from './plain-cursor';
+import { MAX_NESTING, TokenCursor, clauseOver, exprsOf, unknownOver, type Parsed } from './plain-cursor';
 
 /** Operators of binary expressions, loosest first, as tree-sitter's grammar ranks them (`^` above `&`, unlike Python). */
 const BINARY_LEVELS: readonly (readonly string[])[] = [['|'], ['&'], ['^'], ['<<', '>>'], ['+', '-'], ['*', '/', '//', '%']];
@@ -171,18 +171,18 @@ export class ExpressionReader extends TokenCursor {
         node = { expr: { k: 'attr', object: node.expr, attr: attribute.text, attrSpan: { start: attribute.start, end: attribute.end }, span }, start: node.start, end: attribute.end };
       } else if (this.isOp('(')) {
         const open = this.advance();
+        // The arrays a call keeps come from one place, filled or not, as on the tree-sitter path (one V8 shape).
         const args: PyExpr[] = [];
         const keywords: PyKeyword[] = [];
         const skip = this.options.skipArguments?.(this.source.slice(node.start, node.end)) === true;
-        const { starred, end, generator } = this.argumentList(args, keywords);
+        const read = skip ? this.argumentList([], []) : this.argumentList(args, keywords);
+        const end = read.end;
         const span = { start: node.start, end };
         const argsSpan = { start: open.start, end };
+        if (read.generator && !skip) args.push({ k: 'unknown', span: argsSpan });
+        const starred = !skip && !read.generator && read.starred;
         node = {
-          expr: skip
-            ? { k: 'call', fn: node.expr, args: [], keywords: [], starred: false, argsSpan, span }
-            : generator
-              ? { k: 'call', fn: node.expr, args: [{ k: 'unknown', span: argsSpan }], keywords: [], starred: false, argsSpan, span }
-              : { k: 'call', fn: node.expr, args, keywords, starred, argsSpan, span },
+          expr: { k: 'call', fn: node.expr, args, keywords, starred, argsSpan, span },
           start: node.start,
           end,
         };
@@ -207,7 +207,7 @@ export class ExpressionReader extends TokenCursor {
     const clauses = this.comprehensionClauses();
     const end = this.expectOp(close).end;
     const span = { start, end };
-    return { expr: { k: 'unknown', span, children: [...body, ...clauses].map((p) => p.expr) }, start, end };
+    return { expr: { k: 'unknown', span, children: exprsOf([...body, ...clauses]) }, start, end };
   }
 
   /** `for target in iterable` and `if condition` clauses, each `unknown` over its parts. */
@@ -242,7 +242,7 @@ export class ExpressionReader extends TokenCursor {
         names.push(this.targetName());
       }
       const end = this.expectOp(')').end;
-      return { expr: { k: 'unknown', span: { start: open.start, end }, children: names.map((n) => n.expr) }, start: open.start, end };
+      return { expr: { k: 'unknown', span: { start: open.start, end }, children: exprsOf(names) }, start: open.start, end };
     }
     const names = [this.targetName()];
     while (this.isOp(',')) {
@@ -284,7 +284,7 @@ export class ExpressionReader extends TokenCursor {
       }
     }
     const span = { start, end };
-    return { expr: parts.length > 0 ? { k: 'unknown', span, children: parts.map((p) => p.expr) } : { k: 'unknown', span }, start, end };
+    return { expr: parts.length > 0 ? { k: 'unknown', span, children: exprsOf(parts) } : { k: 'unknown', span }, start, end };
   }
 
   protected atom(): Parsed {

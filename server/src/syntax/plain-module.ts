@@ -9,7 +9,7 @@
  */
 import type { PyExpr, PyImport, PyImportedName, PyKeyword, PyModule, PyStatement } from './python-ast';
 import type { SummaryOptions } from './python';
-import { MAX_NESTING, isTarget, unknownOver, type Parsed } from './plain-cursor';
+import { MAX_NESTING, exprsOf, isTarget, unknownOver, type Parsed } from './plain-cursor';
 import { statementsWithin, SUMMARY_DEPTH_BOUND } from './plain-depth';
 import { ExpressionReader } from './plain-expressions';
 import { KEYWORDS, OUTSIDE, SOFT_KEYWORDS, T } from './plain-tokens';
@@ -133,7 +133,7 @@ class PlainReader extends ExpressionReader {
     }
     const start = first.start;
     const end = items[items.length - 1].end;
-    return { parsed: { expr: { k: 'tuple', items: items.map((i) => i.expr), span: { start, end } }, start, end }, items };
+    return { parsed: { expr: { k: 'tuple', items: exprsOf(items), span: { start, end } }, start, end }, items };
   }
 
   /** Decorators are not kept: the definition under them is, with its own span. */
