@@ -278,17 +278,9 @@ class PlainReader extends ExpressionReader {
     const names: PyImportedName[] = [];
     let end: number;
     for (;;) {
-      const name = this.dottedName();
-      let alias: string | undefined;
-      let nameEnd = name.end;
-      if (this.isName('as')) {
-        this.advance();
-        const aliasToken = this.expectName();
-        alias = aliasToken.text;
-        nameEnd = aliasToken.end;
-      }
-      names.push(alias === undefined ? { name: name.text, span: { start: name.start, end: nameEnd } } : { name: name.text, alias, span: { start: name.start, end: nameEnd } });
-      end = nameEnd;
+      const imported = this.importedName();
+      names.push(imported);
+      end = imported.span.end;
       if (!this.isOp(',')) break;
       this.advance();
     }
@@ -328,17 +320,9 @@ class PlainReader extends ExpressionReader {
       const parenthesized = this.isOp('(');
       if (parenthesized) this.advance();
       for (;;) {
-        const name = this.dottedName();
-        let nameEnd = name.end;
-        let alias: string | undefined;
-        if (this.isName('as')) {
-          this.advance();
-          const aliasToken = this.expectName();
-          alias = aliasToken.text;
-          nameEnd = aliasToken.end;
-        }
-        names.push(alias === undefined ? { name: name.text, span: { start: name.start, end: nameEnd } } : { name: name.text, alias, span: { start: name.start, end: nameEnd } });
-        end = nameEnd;
+        const imported = this.importedName();
+        names.push(imported);
+        end = imported.span.end;
         if (!this.isOp(',')) break;
         end = this.advance().end;
         if (parenthesized && this.isOp(')')) break;
@@ -348,6 +332,15 @@ class PlainReader extends ExpressionReader {
     }
     this.endOfLine();
     this.pushImport(out, { kind: 'from', module, level, names, star, span: { start, end } });
+  }
+
+  /** `a.b` or `a.b as c`; the alias key only when there is one, as on the tree-sitter path. */
+  private importedName(): PyImportedName {
+    const name = this.dottedName();
+    if (!this.isName('as')) return { name: name.text, span: { start: name.start, end: name.end } };
+    this.advance();
+    const alias = this.expectName();
+    return { name: name.text, alias: alias.text, span: { start: name.start, end: alias.end } };
   }
 
   private pushImport(out: PyStatement[], imported: PyImport): void {
