@@ -18,17 +18,6 @@ export class ExpressionReader extends TokenCursor {
   /** The arguments after an open parenthesis already read, through the closing one. */
   protected argumentList(args: PyExpr[], keywords: PyKeyword[]): { starred: boolean; end: number; generator?: boolean } {
     let starred = false;
-    if (!this.isOp(')') && !this.isOp('*') && !this.isOp('**') && !(this.token.type === T.Name && this.peekIsKeywordEquals())) {
-      // `f(x for x in y)`: the call's arguments are one generator, which the tree-sitter path keeps as a span.
-      const first = this.expression();
-      if (this.isName('for')) {
-        this.comprehensionClauses();
-        return { starred, end: this.expectOp(')').end, generator: true };
-      }
-      args.push(first.expr);
-      if (!this.isOp(',')) return { starred, end: this.expectOp(')').end };
-      this.advance();
-    }
     while (!this.isOp(')')) {
       if (this.isOp('*') || this.isOp('**')) {
         this.advance();
@@ -40,7 +29,13 @@ export class ExpressionReader extends TokenCursor {
         const value = this.expression();
         keywords.push({ name: name.text, nameSpan: { start: name.start, end: name.end }, value: value.expr, span: { start: name.start, end: value.end } });
       } else {
-        args.push(this.expression().expr);
+        const value = this.expression();
+        if (this.isName('for') && args.length === 0 && keywords.length === 0 && !starred) {
+          // `f(x for x in y)`: the call's arguments are one generator, which the tree-sitter path keeps as a span.
+          this.comprehensionClauses();
+          return { starred: false, end: this.expectOp(')').end, generator: true };
+        }
+        args.push(value.expr);
       }
       if (!this.isOp(',')) break;
       this.advance();
@@ -61,12 +56,11 @@ export class ExpressionReader extends TokenCursor {
    * them: `unknown` over their operands.
    */
   protected expression(): Parsed {
+    // Leaving the subset abandons the whole read, so the count need not be restored on a throw.
     if (++this.nesting > MAX_NESTING) throw OUTSIDE;
-    try {
-      return this.conditional();
-    } finally {
-      this.nesting--;
-    }
+    const parsed = this.conditional();
+    this.nesting--;
+    return parsed;
   }
 
   private conditional(): Parsed {
@@ -344,11 +338,9 @@ export class ExpressionReader extends TokenCursor {
 
   protected parenthesized(): Parsed {
     this.parenthesesDepth = Math.max(this.parenthesesDepth, ++this.openParentheses);
-    try {
-      return this.parenthesizedInside();
-    } finally {
-      this.openParentheses--;
-    }
+    const parsed = this.parenthesizedInside();
+    this.openParentheses--;
+    return parsed;
   }
 
   private parenthesizedInside(): Parsed {

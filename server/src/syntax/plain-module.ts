@@ -1,11 +1,11 @@
 /**
- * A reader for modules written in the plain subset of Python that code generators write (Django's
- * migrations above all): imports, classes, functions, assignments, `if`/`for`/`while`/`with`/`try` blocks
- * and expressions of names, literals, calls, operators and comparisons. It returns exactly the `PyModule`
- * that `summarizeModule` reads off tree-sitter's tree, or undefined as soon as the text steps outside that
- * subset (a lambda, a comprehension, an f-string, a decorator, a backslash it does not know, tabs ...),
- * and the caller parses the file with tree-sitter instead. No tree is built, so nothing is copied out of
- * a parser. `test/syntax/plain-module.test.ts` holds it equal to the tree-sitter path.
+ * A reader for modules written in the plain subset of Python that generators and most people write
+ * (Django's migrations above all): imports, classes, functions, decorators, blocks, assignments and the
+ * common expressions. It returns exactly the `PyModule` that `summarizeModule` reads off tree-sitter's
+ * tree, or undefined as soon as the text steps outside that subset (a lambda, `except ... as`, a nested
+ * target pattern, an escape tree-sitter keeps as text, tabs, deep nesting ...), and the caller parses the
+ * file with tree-sitter instead. No tree is built, so nothing is copied out of a parser.
+ * `test/syntax/plain-module.test.ts` holds it equal to the tree-sitter path.
  */
 import type { PyExpr, PyImport, PyImportedName, PyKeyword, PyModule, PyStatement } from './python-ast';
 import type { SummaryOptions } from './python';
@@ -13,6 +13,8 @@ import { MAX_NESTING, exprsOf, isTarget, unknownOver, type Parsed } from './plai
 import { statementsWithin, SUMMARY_DEPTH_BOUND } from './plain-depth';
 import { ExpressionReader } from './plain-expressions';
 import { KEYWORDS, OUTSIDE, SOFT_KEYWORDS, T } from './plain-tokens';
+
+const AUGMENTED_ASSIGNMENTS = new Set(['+=', '-=', '*=', '/=', '%=', '|=', '&=', '^=']);
 
 /** Reads `source` without a parser; undefined when it is not in the plain subset. */
 export function readPlainModule(source: string, options: SummaryOptions = {}): PyModule | undefined {
@@ -109,7 +111,7 @@ class PlainReader extends ExpressionReader {
       out.push({ kind: 'assign', targets, value: value.parsed.expr, span: { start: first.start, end: value.parsed.end } });
       return;
     }
-    if (this.token.type === T.Op && this.token.text.length === 2 && this.token.text.endsWith('=') && this.token.text !== '==' && this.token.text !== '!=' && this.token.text !== '<=' && this.token.text !== '>=') {
+    if (this.token.type === T.Op && AUGMENTED_ASSIGNMENTS.has(this.token.text)) {
       if (!isTarget(first.expr)) throw OUTSIDE;
       this.advance();
       const value = this.expression();
@@ -367,7 +369,8 @@ class PlainReader extends ExpressionReader {
     const keywords: PyKeyword[] = [];
     if (this.isOp('(')) {
       this.advance();
-      if (this.argumentList(bases, keywords).starred) throw OUTSIDE;
+      const read = this.argumentList(bases, keywords);
+      if (read.starred || read.generator) throw OUTSIDE;
     }
     const block = this.block();
     out.push({
@@ -381,5 +384,4 @@ class PlainReader extends ExpressionReader {
       bodySpan: { start: block.start, end: block.end },
     });
   }
-
 }

@@ -187,7 +187,6 @@ export class Tokenizer {
       if (source.charCodeAt(this.at) === 13 && source.charCodeAt(this.at + 1) !== 10) throw OUTSIDE;
       this.at++;
     }
-
     this.comments.push({ column, end: this.at });
   }
 
