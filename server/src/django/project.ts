@@ -9,7 +9,7 @@ import { ModuleResolver, ModuleScope } from './modules';
 import { evaluateInlineSettings, evaluateSettings, type SettingsModel, type StaticValue } from './settings';
 import type { EntryKind, Location, SourceTree } from './source';
 import { resolveApp } from './app-resolution';
-import { classesOf, migrationOf, prefixesOf, scopeFor } from './file-facts';
+import { classesOf, factOf, migrationOf, prefixesOf, scopeFor } from './file-facts';
 import { decideModels } from './model-decision';
 import { buildMigrationGraph } from './project-graph';
 import type { AppInfo, MigrationInfo, ModelInfo, ProjectConfig, ProjectFile, SwappableState } from './project-model';
@@ -370,10 +370,11 @@ export class DjangoProject {
           const name = entry.name.slice(0, -3);
           const scope = this.scopeOfFile(file);
           this.files.set(file, { path: file, role: 'migration', app: app.label });
-          // An unreadable file has no facts: it is still a migration, just an empty one.
-          const facts = scope ? migrationOf(this.tree, scope) : undefined;
           const origin = app.origin === 'site-packages' ? 'site-packages' : 'workspace';
-          const migration: MigrationInfo = { ...facts, file, key: keyOf(app.label, name), app: app.label, name, origin };
+          const label = app.label;
+          const read = (): MigrationInfo => ({ ...(scope ? migrationOf(this.tree, scope) : undefined), file, key: keyOf(label, name), app: label, name, origin });
+          // An unreadable file has no facts: it is still a migration, just an empty one.
+          const migration = scope ? factOf(this.tree, scope.file, `migration of ${label} ${origin} ${file}`, read) : read();
           this.migrations.set(migration.key, migration);
         }
       } else if (app.migrations === 'known') {
