@@ -170,16 +170,17 @@ function loadNativeParser(): PythonParser {
   return { backend: 'native', parse };
 }
 
-/** Native memory a tree-sitter tree takes per character parsed: 25–38 bytes, measured on models and migrations. */
+/** Native memory a tree-sitter tree parsed from scratch takes per character: 25–38 bytes on models and migrations. */
 const NATIVE_TREE_BYTES_PER_CHAR = 32;
 
 class NativeSyntaxTree implements SyntaxTree {
   readonly backend = 'native';
   /**
-   * A buffer as large as the native tree, allocated and never written (so it adds no resident memory),
-   * freed with the tree's wrapper. The binding does not tell V8 what its trees cost, so V8 collected
-   * them only when its own heap asked for it: 4.6 MB per keystroke in a 3,000-line module, and RSS
-   * grew to 600 MB over 300 edits. Counted as external memory, the trees now pace V8's collections.
+   * A buffer the size of the tree parsed from scratch, allocated and never written (no resident
+   * memory), freed with the tree's wrapper: V8 counts it as external memory, which the binding does
+   * not report, and starts its collections sooner while the user types. Without it the engine's
+   * garbage of each keystroke piled up to 480 MB of heap between collections on the L benchmark; with
+   * it, RSS after 300 edits went from 527 to 367 MB and the edits got faster (bench/edit-memory.mjs).
    */
   private readonly sizeForTheCollector: Buffer;
   constructor(
