@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { dottedName, type PyExpr, type PyImport, type PyStatement } from '../syntax/python';
-import type { EntryKind, ParsedFile, SourceTree } from './source';
+import { childPath, type EntryKind, type ParsedFile, type SourceTree } from './source';
 
 /** Where a dotted module lives on disk. */
 export interface ResolvedModule {
@@ -29,13 +29,13 @@ export class ModuleResolver {
     let found: ResolvedModule | null = null;
     const parts = name.split('.');
     for (const root of this.roots) {
-      const base = path.join(root, ...parts);
+      const base = childPath(root, ...parts);
       if (this.kind(base + '.py') === 'file') {
         found = { name, file: base + '.py', root };
         break;
       }
       if (this.kind(base) === 'dir') {
-        const init = path.join(base, '__init__.py');
+        const init = childPath(base, '__init__.py');
         found = { name, file: this.kind(init) === 'file' ? init : undefined, dir: base, root };
         if (found.file) break;
         // A namespace package only wins when no regular package or module does.
@@ -57,6 +57,9 @@ export class ModuleResolver {
   }
 
   private computeModuleName(file: string): string | undefined {
+    // A file whose own name is no identifier (a migration's 0001_initial.py) is no module under any root.
+    const base = path.basename(file);
+    if (base !== '__init__.py' && !/^[A-Za-z_]\w*\.py$/.test(base)) return undefined;
     for (const root of this.roots) {
       const relative = path.relative(root, file);
       if (relative.startsWith('..') || path.isAbsolute(relative)) continue;

@@ -7,7 +7,7 @@ import { guardsHold, type ConditionFacts, type ConditionValue } from './conditio
 import { swapperSettingName, type ClassFacts } from './models';
 import { ModuleResolver, ModuleScope } from './modules';
 import { evaluateInlineSettings, evaluateSettings, type SettingsModel, type StaticValue } from './settings';
-import type { EntryKind, Location, SourceTree } from './source';
+import { childPath, type EntryKind, type Location, type SourceTree } from './source';
 import { resolveApp } from './app-resolution';
 import { classesOf, factOf, migrationOf, prefixesOf, scopeFor } from './file-facts';
 import { decideModels } from './model-decision';
@@ -45,6 +45,7 @@ export class DjangoProject {
   readonly #modelsByLabel = new Map<string, ModelInfo>();
   readonly #modelsByQualified = new Map<string, ModelInfo>();
   readonly #scopes = new Map<string, ModuleScope | null>();
+  #appsByDir?: Map<string, AppInfo>;
   /** `swapper.set_app_prefix` calls of the models modules: app label → prefix. */
   private readonly swapperPrefixes = new Map<string, string>();
   /** Use buildProject(). */
@@ -325,7 +326,7 @@ export class DjangoProject {
     const walk = (folder: string, depth: number) => {
       if (depth > 6) return;
       for (const entry of this.tree.list(folder)) {
-        const full = path.join(folder, entry.name);
+        const full = childPath(folder, entry.name);
         if (entry.kind === 'file' && entry.name.endsWith('.py')) out.push(full);
         else if (entry.kind === 'dir' && this.tree.kind(path.join(full, '__init__.py')) === 'file') walk(full, depth + 1);
       }
@@ -348,14 +349,18 @@ export class DjangoProject {
 
   /** The app that holds a module (the longest app package prefix), as Django assigns models. */
   appOfFile(file: string): AppInfo | undefined {
-    let best: AppInfo | undefined;
-    for (const app of this.apps) {
-      if (!app.dir) continue;
-      const relative = path.relative(app.dir, file);
-      if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
-      if (!best || app.dir.length > best.dir!.length) best = app;
+    if (!this.#appsByDir) {
+      this.#appsByDir = new Map();
+      for (const app of this.apps) if (app.dir && !this.#appsByDir.has(app.dir)) this.#appsByDir.set(app.dir, app);
     }
-    return best;
+    // The deepest folder that is an app's, from the file itself up.
+    for (let dir = file; ; ) {
+      const app = this.#appsByDir.get(dir);
+      if (app) return app;
+      const parent = path.dirname(dir);
+      if (parent === dir) return undefined;
+      dir = parent;
+    }
   }
 
   // ---- migrations --------------------------------------------------------------------------
@@ -366,7 +371,7 @@ export class DjangoProject {
         const migrationsDir = app.migrationsDir;
         for (const entry of this.tree.list(migrationsDir)) {
           if (entry.kind !== 'file' || !isMigrationFileName(entry.name)) continue;
-          const file = path.join(migrationsDir, entry.name);
+          const file = childPath(migrationsDir, entry.name);
           const name = entry.name.slice(0, -3);
           const scope = this.scopeOfFile(file);
           this.files.set(file, { path: file, role: 'migration', app: app.label });

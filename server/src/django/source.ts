@@ -1,3 +1,4 @@
+import { sep } from 'node:path';
 import type { PyModule } from '../syntax/python';
 import type { LineIndex } from '../syntax/text';
 import type { Span } from '../syntax/tree';
@@ -35,4 +36,13 @@ export interface SourceTree {
 export interface Location {
   file: string;
   span: Span;
+}
+
+/**
+ * `path.join(dir, ...names)` for a folder path that is already normal and names read from a listing
+ * or a dotted module name (no separators, no `..`): the same string without re-normalising `dir`,
+ * which a project build does for every module and migration it looks up.
+ */
+export function childPath(dir: string, ...names: string[]): string {
+  return (dir.endsWith(sep) ? dir : dir + sep) + names.join(sep);
 }

@@ -77,10 +77,7 @@ export function sameMeaning(a: ProjectBuild, b: ProjectBuild): boolean {
     if (info.role === 'models' || info.role === 'migration') continue;
     if (b.project.files.get(file)?.role !== info.role || a.reads.parsed(file) !== b.reads.parsed(file)) return false;
   }
-  const left = Object.entries(a.project);
-  const right = new Map(Object.entries(b.project));
-  if (left.length !== right.size) return false;
-  return left.every(([field, value]) => right.has(field) && sameData(value, right.get(field), 0));
+  return sameData(a.project, b.project, 0, true);
 }
 
 /**
@@ -90,7 +87,7 @@ export function sameMeaning(a: ProjectBuild, b: ProjectBuild): boolean {
  * so the facts of unchanged files cost nothing. Data nested deeper than any model's (a cycle) counts as
  * a change.
  */
-function sameData(a: unknown, b: unknown, depth: number): boolean {
+function sameData(a: unknown, b: unknown, depth: number, anyPrototype = false): boolean {
   if (a === b) return true;
   if (typeof a !== typeof b) return false;
   if (typeof a === 'function') return true;
@@ -125,10 +122,14 @@ function sameData(a: unknown, b: unknown, depth: number): boolean {
     for (const value of x) if (!sameData(value, theirs.next().value, next)) return false;
     return true;
   }
-  if (prototype !== Object.prototype && prototype !== null) return true;
+  if (prototype !== Object.prototype && prototype !== null && !anyPrototype) return true;
+  // Fields read without building arrays of them: this runs over every model of a project per keystroke.
+  // (Plain data and the project's class inherit no enumerable fields: for...in sees its own only.)
+  const mine = x as Record<string, unknown>;
   const other = y as Record<string, unknown>;
   let fields = 0;
-  for (const [name, value] of Object.entries(x)) {
+  for (const name in mine) {
+    const value = mine[name];
     if (value === undefined) continue;
     fields++;
     const otherValue = other[name];
