@@ -322,16 +322,18 @@ export class DjangoProject {
   private modelFiles(app: AppInfo): string[] {
     const out: string[] = [];
     const dir = app.dir!;
-    if (this.tree.kind(path.join(dir, 'models.py')) === 'file') out.push(path.join(dir, 'models.py'));
+    const module = childPath(dir, 'models.py');
+    if (this.tree.kind(module) === 'file') out.push(module);
     const walk = (folder: string, depth: number) => {
       if (depth > 6) return;
       for (const entry of this.tree.list(folder)) {
         const full = childPath(folder, entry.name);
         if (entry.kind === 'file' && entry.name.endsWith('.py')) out.push(full);
-        else if (entry.kind === 'dir' && this.tree.kind(path.join(full, '__init__.py')) === 'file') walk(full, depth + 1);
+        else if (entry.kind === 'dir' && this.tree.kind(childPath(full, '__init__.py')) === 'file') walk(full, depth + 1);
       }
     };
-    if (this.tree.kind(path.join(dir, 'models')) === 'dir') walk(path.join(dir, 'models'), 0);
+    const models = childPath(dir, 'models');
+    if (this.tree.kind(models) === 'dir') walk(models, 0);
     return out;
   }
 
