@@ -11,7 +11,7 @@ const { name, version } = JSON.parse(readFileSync(join(root, 'package.json'), 'u
 const outIndex = process.argv.indexOf('--out');
 const out = outIndex > 0 ? resolve(process.argv[outIndex + 1]) : join(root, `${name}-${version}.vsix`);
 mkdirSync(dirname(out), { recursive: true });
-for (const file of ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm', 'dist/sql-wasm.wasm']) {
+for (const file of ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'dist/cli-cached.js', 'dist/graphviz.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm', 'dist/sql-wasm.wasm']) {
   if (!existsSync(join(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
 }
 const vsce = join(root, 'node_modules', '@vscode', 'vsce', 'vsce');

@@ -35,13 +35,23 @@ export async function djswap(args: string[], options: InProcessOptions = {}): Pr
   return { code, stdout, stderr };
 }
 
-/** Runs bin/djswap.js as a child process, as a user or CI would. */
-export function djswapProcess(args: string[], cwd = REPO, env: Record<string, string | undefined> = {}, extra: { uid?: number; gid?: number } = {}): CliRun {
+/** The environment djswapProcess gives the child: this one's, without colour, git or anything djswap reads. */
+export function processEnv(env: Record<string, string | undefined> = {}): Record<string, string | undefined> {
   const base: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', DJSWAP_GIT: '0' };
   delete base.FORCE_COLOR;
   delete base.GITHUB_WORKSPACE;
   delete base.DJANGO_SETTINGS_MODULE;
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: { ...base, ...env }, ...extra });
+  return { ...base, ...env };
+}
+
+/** Runs bin/djswap.js as a child process, as a user or CI would. */
+export function djswapProcess(args: string[], cwd = REPO, env: Record<string, string | undefined> = {}, extra: { uid?: number; gid?: number } = {}): CliRun {
+  return nodeProcess([BIN, ...args], cwd, env, extra);
+}
+
+/** Runs `node ARGS` (a script and its arguments) with djswapProcess's environment. */
+export function nodeProcess(args: string[], cwd = REPO, env: Record<string, string | undefined> = {}, extra: { uid?: number; gid?: number } = {}): CliRun {
+  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: processEnv(env), ...extra });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

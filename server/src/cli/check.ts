@@ -48,7 +48,7 @@ interface Note {
 }
 
 /** What a check found, before it is rendered: all a cached run needs. */
-interface CheckReport {
+export interface CheckReport {
   diagnostics: EngineDiagnostic[];
   notes: Note[];
   projects: { summary: ProjectSummary }[];
@@ -199,7 +199,8 @@ export function resolveTargets(paths: string[], cwd: string): Targets {
   return { roots: unique, whole, inScope: (file) => whole || files.has(file) || dirs.some((d) => within(file, d)) };
 }
 
-function checkCombination(options: CheckOptions, cwd: string): void {
+/** What the command line asks that cannot work: a missing --history or --database file, flags that exclude each other. */
+export function checkCombination(options: CheckOptions, cwd: string): void {
   for (const [flag, file] of [['--history', options.history], ['--database', options.database]] as const) {
     if (file === undefined) continue;
     const full = path.resolve(cwd, file);
@@ -284,6 +285,36 @@ function reportBase(env: Record<string, string | undefined>, cwd: string): strin
   return workspace && path.isAbsolute(workspace) ? workspace : cwd;
 }
 
+/**
+ * Where this invocation's report is kept, when it may be (`--cache-dir` or DJSWAP_CACHE_DIR, and
+ * neither --fix nor --diff). The one definition of the cache key: the first stage of a cached run
+ * (cached-check.ts) asks it too.
+ */
+export function resultCacheFor(paths: string[], options: CheckOptions, environment: CliEnvironment): ResultCache<CheckReport> | undefined {
+  const { cwd, env } = environment;
+  const cacheDir = options.cacheDir ?? env.DJSWAP_CACHE_DIR;
+  return cacheDir && !options.fix && !options.diff
+    ? new ResultCache<CheckReport>(path.resolve(cwd, cacheDir), {
+        version: version(),
+        argv: [...paths.map((p) => path.resolve(cwd, p)), JSON.stringify([options.select, options.ignore, options.settings, options.history, options.database])],
+        cwd,
+        env: { DJANGO_SETTINGS_MODULE: env.DJANGO_SETTINGS_MODULE, DJSWAP_GIT: env.DJSWAP_GIT },
+      })
+    : undefined;
+}
+
+/** The texts of the reported files, read when first asked (a kept report holds positions, not texts). */
+export function textsOnDisk(): (file: string) => string | undefined {
+  const texts = new Map<string, string | undefined>();
+  return (file) => {
+    if (!texts.has(file)) {
+      const source = readSource(nodeFileSystem, file, Number.MAX_SAFE_INTEGER);
+      texts.set(file, 'text' in source ? source.text : undefined);
+    }
+    return texts.get(file);
+  };
+}
+
 export async function check(paths: string[], options: CheckOptions, environment: CliEnvironment): Promise<number> {
   const { output, cwd, env } = environment;
   const started = performance.now();
@@ -294,28 +325,9 @@ export async function check(paths: string[], options: CheckOptions, environment:
   const say = (line: string) => {
     if (!options.quiet) output.err(line);
   };
-  const cacheDir = options.cacheDir ?? env.DJSWAP_CACHE_DIR;
-  const cache =
-    cacheDir && !options.fix && !options.diff
-      ? new ResultCache<CheckReport>(path.resolve(cwd, cacheDir), {
-          version: version(),
-          argv: [...paths.map((p) => path.resolve(cwd, p)), JSON.stringify([options.select, options.ignore, options.settings, options.history, options.database])],
-          cwd,
-          env: { DJANGO_SETTINGS_MODULE: env.DJANGO_SETTINGS_MODULE, DJSWAP_GIT: env.DJSWAP_GIT },
-        })
-      : undefined;
+  const cache = resultCacheFor(paths, options, environment);
   const cached = cache?.load();
-  if (cached) {
-    const texts = new Map<string, string | undefined>();
-    const fromDisk = (file: string) => {
-      if (!texts.has(file)) {
-        const source = readSource(nodeFileSystem, file, Number.MAX_SAFE_INTEGER);
-        texts.set(file, 'text' in source ? source.text : undefined);
-      }
-      return texts.get(file);
-    };
-    return render(cached, fromDisk, undefined, options, environment, started);
-  }
+  if (cached) return render(cached, textsOnDisk(), undefined, options, environment, started);
   // With a cache, every question to the file system is noted, so the next run can check them.
   const recording = cache ? new RecordingFileSystem(nodeFileSystem) : undefined;
   const workspace = new Workspace({ roots: targets.roots, parser: await loadPythonParser(), overrides: selection.overrides, env, fs: recording, displayRoot: cwd });
@@ -348,7 +360,7 @@ export async function check(paths: string[], options: CheckOptions, environment:
     if (problem) say(`djswap: note: ${problem}\n`);
   }
 
-  let fixed: { applied: FixRun['applied']; files: string[] } | undefined;
+  let fixed: Fixed;
   if (options.fix || options.diff) {
     const fixCodes = new Set(RULES.map((r) => r.code).filter(selection.keep));
     const writable = insideFolders(targets.roots);
@@ -379,14 +391,25 @@ export async function check(paths: string[], options: CheckOptions, environment:
   return render(found(diagnostics), (file) => workspace.files.text(file), fixed, options, environment, started);
 }
 
-function render(
-  report: CheckReport,
-  text: (file: string) => string | undefined,
-  fixed: { applied: FixRun['applied']; files: string[] } | undefined,
-  options: CheckOptions,
-  environment: CliEnvironment,
-  started: number,
-): number {
+type Fixed = { applied: FixRun['applied']; files: string[] } | undefined;
+
+function render(report: CheckReport, text: (file: string) => string | undefined, fixed: Fixed, options: CheckOptions, environment: CliEnvironment, started: number): number {
+  if (options.format !== 'sarif') return renderReport(report, text, fixed, options, environment, started);
+  const { output, cwd, env } = environment;
+  const { diagnostics, notes } = report;
+  if (fixed && fixed.applied.length > 0 && !options.quiet) output.err(`djswap: fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}\n`);
+  const coverage = report.projects.map((p) => ({ level: 'note' as const, message: describeCoverage(p.summary.coverage, (f) => displayPath(f, cwd)).join('\n') }));
+  const log = sarifReport({ rules: RULES, diagnostics, text, base: reportBase(env, cwd), version: version(), notes: [...notes, ...coverage] });
+  output.out(JSON.stringify(log, null, 2) + '\n');
+  return exitCodeOf(diagnostics, options);
+}
+
+/**
+ * Prints a report in every format but SARIF, and returns the exit code. SARIF is left to render(): it
+ * carries every rule's documentation, and with it the rules themselves, which the first stage of a
+ * cached run does not load.
+ */
+export function renderReport(report: CheckReport, text: (file: string) => string | undefined, fixed: Fixed, options: CheckOptions, environment: CliEnvironment, started: number): number {
   const { output, cwd, env } = environment;
   const { diagnostics, notes } = report;
   const say = (line: string) => {
@@ -398,13 +421,6 @@ function render(
       if (fixed && fixed.applied.length > 0) say(`djswap: fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}\n`);
       output.out(JSON.stringify(jsonReport(report, diagnostics, text, cwd, report.files, performance.now() - started), null, 2) + '\n');
       break;
-    case 'sarif': {
-      if (fixed && fixed.applied.length > 0) say(`djswap: fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}\n`);
-      const coverage = report.projects.map((p) => ({ level: 'note' as const, message: describeCoverage(p.summary.coverage, (f) => displayPath(f, cwd)).join('\n') }));
-      const log = sarifReport({ rules: RULES, diagnostics, text, base: reportBase(env, cwd), version: version(), notes: [...notes, ...coverage] });
-      output.out(JSON.stringify(log, null, 2) + '\n');
-      break;
-    }
     case 'github': {
       if (fixed && fixed.applied.length > 0) say(`djswap: fixed ${plural(fixed.applied.length, 'problem')} in ${plural(fixed.files.length, 'file')}\n`);
       const githubNotes = [
@@ -437,6 +453,11 @@ function render(
         if (lines.length + warnings.length > 0) output.out(`\n${[...warnings, ...lines].join('\n')}\n`);
       }
   }
+  return exitCodeOf(diagnostics, options);
+}
+
+/** 1 when an error or a warning is reported (unless --exit-zero), else 0. */
+function exitCodeOf(diagnostics: EngineDiagnostic[], options: CheckOptions): number {
   const { errors, warnings } = counts(diagnostics);
   return options.exitZero ? 0 : errors + warnings > 0 ? 1 : 0;
 }

@@ -34,6 +34,16 @@ export function processOutput(env: Record<string, string | undefined> = process.
   };
 }
 
+/** `djswap check | head`: a reader that goes away is not an error worth a stack trace. */
+export function exitQuietlyOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+}
+
 export interface Paint {
   bold(s: string): string;
   dim(s: string): string;

@@ -15,6 +15,15 @@ import { readsStillHold, type RecordedRead } from '../engine/recording-fs';
 
 const FORMAT = 1;
 
+/** Set by scripts/bundle.mjs in both bundles of the CLI: the name of the bundle that holds the engine. */
+declare const DJSWAP_CLI_BUNDLE: string | undefined;
+
+/**
+ * The file whose modification time stands for the running build: the CLI's engine bundle, named the
+ * same by its first stage (dist/cli-cached.js) and by itself (dist/cli.js); unbundled, this module.
+ */
+const BUILD_FILE = typeof DJSWAP_CLI_BUNDLE === 'string' ? path.join(__dirname, DJSWAP_CLI_BUNDLE) : __filename;
+
 export interface CacheKeyParts {
   version: string;
   argv: string[];
@@ -43,7 +52,7 @@ export class ResultCache<T> {
     // The running build is part of the key: a rebuilt djswap may read the same files differently.
     let build = '';
     try {
-      build = String(fs.statSync(__filename).mtimeMs);
+      build = String(fs.statSync(BUILD_FILE).mtimeMs);
     } catch {
       // bundled into a file that cannot be stat'ed: the version alone
     }

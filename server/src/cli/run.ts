@@ -1,14 +1,9 @@
 import { main } from './main';
+import { exitQuietlyOnClosedPipes } from './output';
 
-// `djswap check | head`: a reader that goes away is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
+exitQuietlyOnClosedPipes();
 
-// The entry of dist/cli.js (bin/djswap.js).
+// The entry of dist/cli.js (bin/djswap.js, when dist/cli-cached.js did not answer from the cache).
 void main(process.argv.slice(2)).then((code) => {
   if (code >= 0) process.exitCode = code;
 });
