@@ -172,6 +172,8 @@ function loadNativeParser(): PythonParser {
 
 /** Native memory a tree-sitter tree parsed from scratch takes per character: 25–38 bytes on models and migrations. */
 const NATIVE_TREE_BYTES_PER_CHAR = 32;
+/** Enough to pace the collector for any module; an editor buffer of hundreds of megabytes must not ask for gigabytes. */
+const MAX_COUNTED_TREE_BYTES = 64 * 1024 * 1024;
 
 class NativeSyntaxTree implements SyntaxTree {
   readonly backend = 'native';
@@ -188,7 +190,7 @@ class NativeSyntaxTree implements SyntaxTree {
     readonly rewritten: boolean,
     parsedLength: number,
   ) {
-    this.sizeForTheCollector = Buffer.allocUnsafeSlow(Math.max(1, parsedLength * NATIVE_TREE_BYTES_PER_CHAR));
+    this.sizeForTheCollector = Buffer.allocUnsafeSlow(Math.min(MAX_COUNTED_TREE_BYTES, Math.max(1, parsedLength * NATIVE_TREE_BYTES_PER_CHAR)));
   }
   get rootNode(): SyntaxNode {
     return this.tree.rootNode;
