@@ -27,11 +27,12 @@ export function buildProject(config: ProjectConfig, tree: SourceTree, options: {
 }
 
 export class DjangoProject {
-  readonly settings: SettingsModel;
+  /** Set once, while the project is built. */
+  settings!: SettingsModel;
   readonly apps: AppInfo[] = [];
   readonly appsByLabel = new Map<string, AppInfo>();
   /** INSTALLED_APPS holds entries that are not statically known: absences prove nothing. */
-  readonly appsIncomplete: boolean;
+  appsIncomplete!: boolean;
   readonly models: ModelInfo[] = [];
   readonly migrations = new Map<MigrationKey, MigrationInfo>();
   readonly graph: MigrationGraph;
@@ -57,6 +58,50 @@ export class DjangoProject {
     this.history = options.history;
     this.resolver = new ModuleResolver(tree, [...config.sourceRoots, ...config.sitePackages]);
     if (config.manageFile) this.files.set(config.manageFile, { path: config.manageFile, role: 'manage' });
+    // What no models module can change is read in parts the tree may keep from an earlier build.
+    const apps = this.part('settings and apps', [config], () => this.readSettingsAndApps(), (kept) => {
+      this.settings = kept.settings;
+      this.appsIncomplete = kept.appsIncomplete;
+      for (const file of kept.files) this.files.set(file.path, file);
+      this.problems.push(...kept.problems);
+      for (const app of kept.apps) {
+        this.apps.push(app);
+        this.appsByLabel.set(app.label, app);
+      }
+    });
+    this.readModels();
+    this.part('migrations', [apps], () => this.readMigrations(), (kept) => {
+      for (const file of kept.files) this.files.set(file.path, file);
+      for (const migration of kept.migrations) this.migrations.set(migration.key, migration);
+    });
+    this.swappables.push(...readSwappableStates(this));
+    this.graph = buildMigrationGraph(this, options.history ? new Set(options.history.applied) : undefined);
+    findCreatingMigrations(this);
+  }
+
+
+  // ---- apps ------------------------------------------------------------------------------
+
+  /**
+   * A part of the build (its value, and what it added to the project) that the tree may keep from an
+   * earlier build while everything it read is unchanged and its inputs are the same objects
+   * (SourceTree.keep); `restore` puts a kept part back into this project.
+   */
+  private part<T>(key: string, inputs: unknown[], read: () => T, restore: (kept: T) => void): T {
+    if (!this.tree.keep) return read();
+    let computed = false;
+    const value = this.tree.keep(key, inputs, () => {
+      computed = true;
+      return read();
+    });
+    if (!computed) restore(value);
+    return value;
+  }
+
+  private readSettingsAndApps(): { settings: SettingsModel; appsIncomplete: boolean; apps: AppInfo[]; files: ProjectFile[]; problems: string[] } {
+    const { config, tree } = this;
+    const filesBefore = this.files.size;
+    const problemsBefore = this.problems.length;
     this.settings = config.settingsModule
       ? evaluateSettings(config.settingsModule, this.resolver, tree, config.configuration)
       : config.inlineSettings
@@ -73,15 +118,8 @@ export class DjangoProject {
     for (const file of this.settings.files) this.files.set(file, { path: file, role: 'settings' });
     for (const problem of this.settings.problems) this.problems.push(problem);
     this.appsIncomplete = this.readInstalledApps();
-    this.readModels();
-    this.readMigrations();
-    this.swappables.push(...readSwappableStates(this));
-    this.graph = buildMigrationGraph(this, options.history ? new Set(options.history.applied) : undefined);
-    findCreatingMigrations(this);
+    return { settings: this.settings, appsIncomplete: this.appsIncomplete, apps: [...this.apps], files: [...this.files.values()].slice(filesBefore), problems: this.problems.slice(problemsBefore) };
   }
-
-
-  // ---- apps ------------------------------------------------------------------------------
 
   private readInstalledApps(): boolean {
     const assignment = this.settings.values.get('INSTALLED_APPS');
@@ -367,7 +405,8 @@ export class DjangoProject {
 
   // ---- migrations --------------------------------------------------------------------------
 
-  private readMigrations(): void {
+  private readMigrations(): { files: ProjectFile[]; migrations: MigrationInfo[] } {
+    const files: ProjectFile[] = [];
     for (const app of this.apps) {
       if (app.migrations === 'package' && app.migrationsDir) {
         const migrationsDir = app.migrationsDir;
@@ -376,7 +415,9 @@ export class DjangoProject {
           const file = childPath(migrationsDir, entry.name);
           const name = entry.name.slice(0, -3);
           const scope = this.scopeOfFile(file);
-          this.files.set(file, { path: file, role: 'migration', app: app.label });
+          const info: ProjectFile = { path: file, role: 'migration', app: app.label };
+          this.files.set(file, info);
+          files.push(info);
           const origin = app.origin === 'site-packages' ? 'site-packages' : 'workspace';
           const label = app.label;
           const read = (): MigrationInfo => ({ ...(scope ? migrationOf(this.tree, scope) : undefined), file, key: keyOf(label, name), app: label, name, origin });
@@ -391,6 +432,7 @@ export class DjangoProject {
         }
       }
     }
+    return { files, migrations: [...this.migrations.values()] };
   }
 
   /** Resolves a dependency entry against the settings in force; null when not known. */

@@ -30,6 +30,12 @@ export interface SourceTree {
    * long as it hands out the same parsed file, and answer without computing it again.
    */
   derive?<T>(parsed: ParsedFile, key: string, compute: () => T): T;
+  /**
+   * A part of a project's build: a tree may hand back what an earlier build of the same project
+   * computed under `key`, for as long as every read `compute` made gives the same answer and `inputs`
+   * are the same objects; else it computes it. Either way its reads count as the build's.
+   */
+  keep?<T>(key: string, inputs: unknown[], compute: () => T): T;
 }
 
 /** A place in a file. */

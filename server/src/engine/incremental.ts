@@ -1,7 +1,7 @@
 import { buildProject, type DjangoProject, type ProjectConfig } from '../django/project';
 import type { AppliedHistory } from '../django/history';
 import type { ParsedFile, SourceTree } from '../django/source';
-import { ReadLog, RecordingTree, type DerivedFacts } from './read-log';
+import { ReadLog, RecordingTree, type DerivedFacts, type KeptParts } from './read-log';
 
 /**
  * What the engine keeps from one analysis to the next, and when it may: the Django layer builds a
@@ -38,6 +38,51 @@ export interface ProjectBuild {
   structureVersion: number;
   /** The file cache's generation when the reads were last found valid. */
   checkedAt: number;
+  /** The parts of the build a later build may keep (SourceTree.keep). */
+  parts: BuildParts;
+}
+
+interface KeptPart {
+  inputs: unknown[];
+  value: unknown;
+  reads: ReadLog;
+  checkedAt: number;
+}
+
+/**
+ * The parts of one build, and of the build before it: a part is kept while every read it made gives
+ * the same answer and its inputs are the same objects — a models edit does not make the project read
+ * its settings, apps and migrations again.
+ */
+class BuildParts implements KeptParts {
+  private readonly parts = new Map<string, KeptPart>();
+
+  constructor(
+    private readonly files: ChangingTree,
+    private previous?: BuildParts,
+  ) {}
+
+  /** The build is done: what it did not keep of the previous one is not needed (and a chain of builds must not live on). */
+  settle(): void {
+    this.previous = undefined;
+  }
+
+  keep<T>(key: string, inputs: unknown[], compute: () => T, record: <R>(log: ReadLog, work: () => R) => R, build: ReadLog | undefined): T {
+    const old = this.previous?.parts.get(key);
+    if (old && sameInputs(old.inputs, inputs) && old.reads.stillValid(this.files, this.files.changedSince(old.checkedAt))) {
+      this.parts.set(key, { ...old, checkedAt: this.files.generation });
+      build?.merge(old.reads);
+      return old.value as T;
+    }
+    const reads = new ReadLog();
+    const value = record(reads, compute);
+    this.parts.set(key, { inputs, value, reads, checkedAt: this.files.generation });
+    return value;
+  }
+}
+
+function sameInputs(a: unknown[], b: unknown[]): boolean {
+  return a.length === b.length && a.every((input, i) => input === b[i]);
 }
 
 /** The source tree the engine builds from: its files, which files changed since a generation, and its layout's version. */
@@ -58,9 +103,11 @@ export function buildOrReuse(previous: ProjectBuild | undefined, config: Project
     return { build: previous, reused: true };
   }
   const reads = new ReadLog();
-  const tree = new RecordingTree(files, facts, reads);
+  const parts = new BuildParts(files, previous?.config === config && previous.history === history ? previous.parts : undefined);
+  const tree = new RecordingTree(files, facts, reads, parts);
   const project = buildProject(config, tree, { history });
-  return { build: { project, config, history, tree, reads, structureVersion: files.structureVersion, checkedAt: generation }, reused: false };
+  parts.settle();
+  return { build: { project, config, history, tree, reads, structureVersion: files.structureVersion, checkedAt: generation, parts }, reused: false };
 }
 
 /**

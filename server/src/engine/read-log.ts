@@ -29,6 +29,14 @@ export class ReadLog {
     if (!this.parses.has(file)) this.parses.set(file, parsed);
   }
 
+  /** Notes every read of `other` (a kept part's reads, which count as the build's). */
+  merge(other: ReadLog): void {
+    for (const [file, kind] of other.kinds) this.noteKind(file, kind);
+    for (const [dir, listing] of other.listings) this.noteListing(dir, listing);
+    for (const [file, parsed] of other.parses) this.noteParse(file, parsed);
+    for (const [file, text] of other.texts) this.noteText(file, text);
+  }
+
   /** The parsed file a read got, if the file was read. */
   parsed(file: string): ParsedFile | undefined {
     return this.parses.get(file);
@@ -78,6 +86,11 @@ export interface DerivedFacts {
   derive<T>(parsed: ParsedFile, key: string, compute: () => T): T;
 }
 
+/** Something that keeps parts of a build (see SourceTree.keep): `record` runs a computation with its reads noted in a log of its own too. */
+export interface KeptParts {
+  keep<T>(key: string, inputs: unknown[], compute: () => T, record: <R>(log: ReadLog, work: () => R) => R, build: ReadLog | undefined): T;
+}
+
 /**
  * A SourceTree that notes every read into `always` (what a whole project was read from, rules
  * included) and into the log attached for the computation running now, if any.
@@ -89,6 +102,7 @@ export class RecordingTree implements SourceTree {
     readonly inner: SourceTree,
     private readonly facts?: DerivedFacts,
     readonly always?: ReadLog,
+    private readonly parts?: KeptParts,
   ) {}
 
   kind(file: string): EntryKind | undefined {
@@ -121,6 +135,10 @@ export class RecordingTree implements SourceTree {
 
   derive<T>(parsed: ParsedFile, key: string, compute: () => T): T {
     return this.facts ? this.facts.derive(parsed, key, compute) : compute();
+  }
+
+  keep<T>(key: string, inputs: unknown[], compute: () => T): T {
+    return this.parts ? this.parts.keep(key, inputs, compute, (log, work) => this.recording(log, work), this.always) : compute();
   }
 
   /** Runs `work` with its reads noted into `log`. */
