@@ -67,17 +67,15 @@ class BuildParts implements KeptParts {
     this.previous = undefined;
   }
 
-  keep<T>(key: string, inputs: unknown[], compute: () => T, record: <R>(log: ReadLog, work: () => R) => R, build: ReadLog | undefined): T {
+  kept(key: string, inputs: unknown[]): KeptPart | undefined {
     const old = this.previous?.parts.get(key);
-    if (old && sameInputs(old.inputs, inputs) && old.reads.stillValid(this.files, this.files.changedSince(old.checkedAt))) {
-      this.parts.set(key, { ...old, checkedAt: this.files.generation });
-      build?.merge(old.reads);
-      return old.value as T;
-    }
-    const reads = new ReadLog();
-    const value = record(reads, compute);
+    if (!old || !sameInputs(old.inputs, inputs) || !old.reads.stillValid(this.files, this.files.changedSince(old.checkedAt))) return undefined;
+    this.parts.set(key, { ...old, checkedAt: this.files.generation });
+    return old;
+  }
+
+  store(key: string, inputs: unknown[], value: unknown, reads: ReadLog): void {
     this.parts.set(key, { inputs, value, reads, checkedAt: this.files.generation });
-    return value;
   }
 }
 

@@ -86,9 +86,11 @@ export interface DerivedFacts {
   derive<T>(parsed: ParsedFile, key: string, compute: () => T): T;
 }
 
-/** Something that keeps parts of a build (see SourceTree.keep): `record` runs a computation with its reads noted in a log of its own too. */
+/** Where the parts of a build are kept (see SourceTree.keep): a part's value and its own reads. */
 export interface KeptParts {
-  keep<T>(key: string, inputs: unknown[], compute: () => T, record: <R>(log: ReadLog, work: () => R) => R, build: ReadLog | undefined): T;
+  /** The part kept under `key`, while its reads still hold and `inputs` are the same objects. */
+  kept(key: string, inputs: unknown[]): { value: unknown; reads: ReadLog } | undefined;
+  store(key: string, inputs: unknown[], value: unknown, reads: ReadLog): void;
 }
 
 /**
@@ -138,7 +140,17 @@ export class RecordingTree implements SourceTree {
   }
 
   keep<T>(key: string, inputs: unknown[], compute: () => T): T {
-    return this.parts ? this.parts.keep(key, inputs, compute, (log, work) => this.recording(log, work), this.always) : compute();
+    if (!this.parts) return compute();
+    const kept = this.parts.kept(key, inputs);
+    if (kept) {
+      // What the part read is what this build rests on too.
+      this.always?.merge(kept.reads);
+      return kept.value as T;
+    }
+    const reads = new ReadLog();
+    const value = this.recording(reads, compute);
+    this.parts.store(key, inputs, value, reads);
+    return value;
   }
 
   /** Runs `work` with its reads noted into `log`. */
